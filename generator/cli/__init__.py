@@ -1,0 +1,1 @@
+"""The `opsbook` command line: click commands only, each calling one library function."""

@@ -1,0 +1,48 @@
+"""What the commands share: default folders, reporting problems, the error boundary."""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from generator.errors import OpsbookError, Problem
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def playbook_root() -> Path:
+    """The playbook the package belongs to (OPSBOOK_HOME overrides it)."""
+    env = os.environ.get("OPSBOOK_HOME")
+    return Path(env) if env else Path(__file__).resolve().parents[2]
+
+
+def default_kb() -> Path:
+    return playbook_root() / "kb"
+
+
+def default_rules() -> Path:
+    return playbook_root() / "rules"
+
+
+def report(problems: Iterable[Problem]) -> None:
+    for problem in problems:
+        click.echo(str(problem), err=True)
+
+
+def user_errors(func: F) -> F:
+    """Turn OpsbookError into located messages and exit code 1: never a traceback."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except OpsbookError as exc:
+            report(exc.problems)
+            raise SystemExit(1) from None
+
+    return wrapper  # type: ignore[return-value]

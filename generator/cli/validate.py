@@ -1,0 +1,43 @@
+"""`opsbook validate`: check every KB and rule file, report every problem."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from generator.cli.common import default_kb, default_rules, report, user_errors
+from generator.errors import errors_only
+from generator.validate import validate_playbook
+
+
+@click.command()
+@click.option("--kb", "kb_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="Knowledge-base folder (default: the playbook's kb/).")
+@click.option("--rules", "rules_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="Rules folder (default: the playbook's rules/).")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@user_errors
+def validate(kb_dir: Path | None, rules_dir: Path | None, strict: bool, fmt: str) -> None:
+    """Check every KB and rule file: schemas and cross-references."""
+    result = validate_playbook(kb_dir or default_kb(), rules_dir or default_rules())
+    failing = result.problems if strict else errors_only(result.problems)
+    ok = not failing
+    if fmt == "json":
+        payload = {"ok": ok, "counts": result.counts,
+                   "problems": [p.as_dict() for p in result.problems]}
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+    else:
+        report(result.problems)
+        if ok:
+            warnings = len(result.problems)
+            summary = ", ".join(f"{n} {name}" for name, n in result.counts.items())
+            tail = f" ({warnings} warning{'s' * (warnings != 1)})" if warnings else ""
+            click.echo(f"valid: {summary}{tail}")
+        else:
+            errors = len(errors_only(result.problems))
+            click.echo(f"{errors} error{'s' * (errors != 1)}, {len(result.problems) - errors} warning"
+                       f"{'s' * (len(result.problems) - errors != 1)}", err=True)
+    raise SystemExit(0 if ok else 1)

@@ -1,0 +1,1 @@
+"""Knowledge base: YAML loading with locations, validation, and the frozen model."""

@@ -1,0 +1,279 @@
+"""A safe YAML loader that keeps the line and column of every key and value.
+
+It builds plain values straight from the parser's event stream (no recursion, so deep
+nesting cannot overflow the stack), refuses anything but the plain YAML types, refuses
+duplicate keys, and bounds what aliases may expand to, so a "billion laughs" file is
+refused after a few thousand nodes instead of filling memory.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from generator.errors import OpsbookError, Problem
+
+MAX_BYTES = 1024 * 1024
+MAX_DEPTH = 64
+MAX_NODES = 200_000
+
+# The parser comes from libyaml when PyYAML was built with it (about 5x faster).
+_BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+_PLAIN_TAGS = {
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:str",
+}
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+
+JsonPath = tuple[str | int, ...]
+
+
+class _Loader(_BaseLoader):  # type: ignore[valid-type,misc]
+    """Our own subclass: the global loaders stay untouched."""
+
+
+@dataclass
+class Document:
+    """A parsed file: its data and where each value (and each mapping key) stands."""
+
+    path: str
+    data: Any
+    marks: dict[JsonPath, tuple[int, int]] = field(default_factory=dict)
+    key_marks: dict[JsonPath, tuple[int, int]] = field(default_factory=dict)
+
+    def at(self, path: JsonPath, key: bool = False) -> tuple[int, int]:
+        """The position of the value at `path` (or of its key), else of its nearest parent."""
+        table = self.key_marks if key else self.marks
+        probe = tuple(path)
+        while probe:
+            if probe in table:
+                return table[probe]
+            if probe in self.marks:
+                return self.marks[probe]
+            probe = probe[:-1]
+        return self.marks.get((), (1, 1))
+
+    def problem(self, path: JsonPath, message: str, key: bool = False, severity: str = "error") -> Problem:
+        line, col = self.at(path, key)
+        return Problem(self.path, line, col, message, severity)
+
+
+def _short(tag: str) -> str:
+    return tag.replace("tag:yaml.org,2002:", "!!")
+
+
+def _position(text: bytes, offset: int) -> tuple[int, int]:
+    line = text.count(b"\n", 0, offset) + 1
+    col = offset - (text.rfind(b"\n", 0, offset) + 1) + 1
+    return line, col
+
+
+def read_text(path: Path, shown: str) -> str:
+    """Read a file as UTF-8 text, refusing big, binary and mis-encoded files."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise OpsbookError(Problem(shown, 1, 1, f"file is {size:,} bytes; the limit is {MAX_BYTES:,} (1 MiB): split it into smaller files"))
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise OpsbookError(Problem(shown, 1, 1, f"cannot read file: {exc.strerror}")) from None
+    nul = raw.find(b"\0")
+    if nul >= 0:
+        line, col = _position(raw, nul)
+        raise OpsbookError(Problem(shown, line, col, "binary content (NUL byte): expected a UTF-8 YAML text file"))
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line, col = _position(raw, exc.start)
+        raise OpsbookError(Problem(shown, line, col, "not valid UTF-8 text: save the file as UTF-8")) from None
+    return text.removeprefix("\ufeff")
+
+
+def load_yaml(path: Path | str, shown: str | None = None) -> Document:
+    """Load one YAML file; raise OpsbookError with a located problem if it is not acceptable."""
+    path = Path(path)
+    shown = shown if shown is not None else str(path)
+    return parse_yaml(read_text(path, shown), shown)
+
+
+def parse_yaml(text: str, shown: str) -> Document:
+    loader = _Loader(text)
+    try:
+        return _Builder(loader, shown).document()
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        message = f"control character U+{exc.character:04X} is not allowed in YAML text: remove it"
+        raise OpsbookError(Problem(shown, line, col, message)) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise OpsbookError(Problem(shown, line, col, f"YAML syntax error: {problem}")) from None
+    finally:
+        loader.dispose()
+
+
+class _Frame:
+    __slots__ = ("anchor", "container", "nodes_before", "path", "pending_key", "seen")
+
+    def __init__(self, container: dict[str, Any] | list[Any], path: JsonPath, anchor: str | None, nodes_before: int) -> None:
+        self.container = container
+        self.path = path
+        self.anchor = anchor
+        self.nodes_before = nodes_before
+        self.pending_key: str | None = None
+        self.seen: dict[str, tuple[int, int]] = {}
+
+
+class _Builder:
+    """Turns the event stream into values plus marks, with an explicit stack."""
+
+    def __init__(self, loader: _Loader, shown: str) -> None:
+        self.loader = loader
+        self.shown = shown
+        self.doc = Document(shown, None)
+        self.stack: list[_Frame] = []
+        self.anchors: dict[str, tuple[Any, int]] = {}
+        self.nodes = 0
+
+    def fail(self, event: Any, message: str) -> OpsbookError:
+        mark = event.start_mark
+        return OpsbookError(Problem(self.shown, mark.line + 1, mark.column + 1, message))
+
+    def document(self) -> Document:
+        documents = 0
+        for event in self._events():
+            if isinstance(event, yaml.DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    raise self.fail(event, "more than one YAML document in the file: keep one per file")
+            elif isinstance(event, yaml.ScalarEvent):
+                self._scalar(event)
+            elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+                self._open(event)
+            elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+                self._close()
+            elif isinstance(event, yaml.AliasEvent):
+                self._alias(event)
+        return self.doc
+
+    def _events(self) -> Iterator[Any]:
+        while self.loader.check_event():
+            yield self.loader.get_event()
+
+    def _count(self, event: Any, n: int = 1) -> None:
+        self.nodes += n
+        if self.nodes > MAX_NODES:
+            raise self.fail(event, f"the file expands to more than {MAX_NODES:,} values (alias expansion?): write it out plainly")
+
+    def _slot(self, event: Any) -> JsonPath | None:
+        """Where the next value goes; None when it is a mapping key."""
+        if not self.stack:
+            return ()
+        top = self.stack[-1]
+        if isinstance(top.container, list):
+            return (*top.path, len(top.container))
+        if top.pending_key is None:
+            return None
+        return (*top.path, top.pending_key)
+
+    def _place(self, value: Any, path: JsonPath, event: Any) -> None:
+        mark = event.start_mark
+        self.doc.marks[path] = (mark.line + 1, mark.column + 1)
+        if not self.stack:
+            self.doc.data = value
+            return
+        top = self.stack[-1]
+        if isinstance(top.container, list):
+            top.container.append(value)
+        else:
+            assert top.pending_key is not None
+            top.container[top.pending_key] = value
+            top.pending_key = None
+
+    def _key(self, event: Any) -> None:
+        top = self.stack[-1]
+        if not isinstance(event, yaml.ScalarEvent):
+            raise self.fail(event, "mapping keys must be plain text")
+        key = event.value
+        if key == "<<" and event.implicit[0]:
+            raise self.fail(event, "merge keys (<<) are not supported: write the keys out")
+        here = (event.start_mark.line + 1, event.start_mark.column + 1)
+        if key in top.seen:
+            first = top.seen[key]
+            raise self.fail(event, f"duplicate key `{key}` (first defined at line {first[0]}): remove one of them")
+        top.seen[key] = here
+        top.pending_key = key
+        self.doc.key_marks[(*top.path, key)] = here
+
+    def _check_tag(self, event: Any, allowed: set[str]) -> None:
+        tag = event.tag
+        if tag and tag not in allowed and tag != "!":
+            raise self.fail(event, f"tag `{_short(tag)}` is not allowed: only plain YAML values (text, numbers, true/false, lists, mappings)")
+
+    def _scalar(self, event: Any) -> None:
+        path = self._slot(event)
+        if path is None:
+            self._key(event)
+            return
+        self._count(event)
+        self._check_tag(event, _PLAIN_TAGS | {_TIMESTAMP})
+        value = self._construct(event)
+        self._remember(event, value, 1)
+        self._place(value, path, event)
+
+    def _construct(self, event: Any) -> Any:
+        if event.tag in (None, "!") or event.tag == "tag:yaml.org,2002:str":
+            tag = self.loader.resolve(yaml.ScalarNode, event.value, event.implicit) if event.tag is None else "tag:yaml.org,2002:str"
+        else:
+            tag = event.tag
+        if tag == _TIMESTAMP or tag == "tag:yaml.org,2002:str":
+            return event.value  # dates stay ISO text; the fact vocabulary types them
+        node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+        if tag not in _PLAIN_TAGS:
+            raise self.fail(event, f"tag `{_short(tag)}` is not allowed")
+        return self.loader.construct_object(node)
+
+    def _open(self, event: Any) -> None:
+        path = self._slot(event)
+        if path is None:
+            raise self.fail(event, "mapping keys must be plain text, not a list or mapping")
+        if len(self.stack) >= MAX_DEPTH:
+            raise self.fail(event, f"nesting deeper than {MAX_DEPTH} levels: flatten the structure")
+        self._count(event)
+        is_map = isinstance(event, yaml.MappingStartEvent)
+        self._check_tag(event, {_MAP if is_map else _SEQ})
+        container: dict[str, Any] | list[Any] = {} if is_map else []
+        self._place(container, path, event)
+        self.stack.append(_Frame(container, path, event.anchor, self.nodes - 1))
+
+    def _close(self) -> None:
+        frame = self.stack.pop()
+        if frame.anchor:
+            self.anchors[frame.anchor] = (frame.container, self.nodes - frame.nodes_before)
+
+    def _remember(self, event: Any, value: Any, size: int) -> None:
+        if getattr(event, "anchor", None):
+            self.anchors[event.anchor] = (value, size)
+
+    def _alias(self, event: Any) -> None:
+        path = self._slot(event)
+        if path is None:
+            raise self.fail(event, "an alias cannot be a mapping key")
+        if event.anchor not in self.anchors:
+            raise self.fail(event, f"alias `*{event.anchor}` refers to no finished anchor")
+        value, size = self.anchors[event.anchor]
+        self._count(event, size)
+        self._place(copy.deepcopy(value), path, event)

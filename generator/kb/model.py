@@ -1,0 +1,243 @@
+"""The frozen model of the knowledge base, built once from validated data."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Literal
+
+Lang = Literal["zh", "en"]
+Loc = tuple[str, int, int]
+NOWHERE: Loc = ("", 0, 0)
+
+PHASES = ("insight", "strategy", "planning", "execution", "evaluation", "optimization")
+DOMAINS = ("market", "strategy", "product", "sales", "marketing", "supply_chain", "production",
+           "quality", "customer_service", "finance", "organization", "risk")
+PRIORITIES = ("critical", "high", "medium", "low")
+HORIZONS = ("short", "mid", "long")
+CADENCES = ("once", "weekly", "monthly", "quarterly")
+
+
+@dataclass(frozen=True)
+class Text:
+    zh: str
+    en: str
+
+    def __call__(self, lang: str) -> str:
+        return self.en if lang == "en" else self.zh
+
+
+@dataclass(frozen=True)
+class Item:
+    id: str
+    step: str
+    title: Text
+    done_when: Text
+    owner: str
+    due_days: int
+    cadence: str
+    evidence: Text | None
+    depends_on: tuple[str, ...]
+    sources: tuple[str, ...]
+    completion: bool
+    loc: Loc = field(default=NOWHERE, compare=False)
+
+
+@dataclass(frozen=True)
+class Step:
+    id: str
+    phase: str
+    domain: str
+    title: Text
+    purpose: Text
+    horizon: str
+    raci: tuple[tuple[str, str], ...]
+    kpis: tuple[str, ...]
+    depends_on: tuple[str, ...]
+    inputs: tuple[Text, ...]
+    outputs: tuple[Text, ...]
+    sources: tuple[str, ...]
+    completion: bool
+    items: tuple[Item, ...]
+    loc: Loc = field(default=NOWHERE, compare=False)
+
+    @property
+    def accountable(self) -> str:
+        return next(role for role, letter in self.raci if letter == "A")
+
+    def roles_with(self, letter: str) -> tuple[str, ...]:
+        return tuple(role for role, mark in self.raci if mark == letter)
+
+
+@dataclass(frozen=True)
+class Phase:
+    id: str
+    order: int
+    title: Text
+    purpose: Text
+    inputs: tuple[Text, ...]
+    outputs: tuple[Text, ...]
+    sources: tuple[str, ...]
+    completion: bool
+    steps: tuple[Step, ...]
+    loc: Loc = field(default=NOWHERE, compare=False)
+
+
+@dataclass(frozen=True)
+class Role:
+    id: str
+    title: Text
+    summary: Text
+    responsibilities: tuple[Text, ...]
+    sources: tuple[str, ...]
+    completion: bool
+    loc: Loc = field(default=NOWHERE, compare=False)
+
+
+@dataclass(frozen=True)
+class Kpi:
+    id: str
+    name: Text
+    definition: Text
+    formula: Text
+    unit: str
+    direction: str
+    min: float
+    max: float | None
+    warning: float | None
+    critical: float | None
+    domain: str
+    sources: tuple[str, ...]
+    completion: bool
+    loc: Loc = field(default=NOWHERE, compare=False)
+
+    @property
+    def higher_is_better(self) -> bool:
+        return self.direction == "higher_is_better"
+
+
+@dataclass(frozen=True)
+class Term:
+    id: str
+    term: Text
+    definition: Text
+    aliases: tuple[str, ...]
+    see_also: tuple[str, ...]
+    sources: tuple[str, ...]
+    completion: bool
+    loc: Loc = field(default=NOWHERE, compare=False)
+
+
+@dataclass(frozen=True)
+class TemplateField:
+    id: str
+    label: Text
+    help: Text
+    example: Text | None
+
+
+@dataclass(frozen=True)
+class Template:
+    id: str
+    title: Text
+    purpose: Text
+    fields: tuple[TemplateField, ...]
+    sources: tuple[str, ...]
+    completion: bool
+    loc: Loc = field(default=NOWHERE, compare=False)
+
+
+@dataclass(frozen=True)
+class FactValue:
+    id: str
+    label: Text
+
+
+@dataclass(frozen=True)
+class Fact:
+    id: str
+    type: str
+    label: Text
+    help: Text
+    values: tuple[FactValue, ...]
+    min: float | None
+    max: float | None
+    required: bool
+    derived: bool
+    sources: tuple[str, ...]
+    completion: bool
+    loc: Loc = field(default=NOWHERE, compare=False)
+
+    @property
+    def value_ids(self) -> tuple[str, ...]:
+        return tuple(v.id for v in self.values)
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    handbook: str
+    title: Text
+    implied: bool
+
+
+@dataclass(frozen=True)
+class Handbook:
+    id: str
+    title: Text
+    file: str
+
+
+def _index(elements: tuple[object, ...]) -> Mapping[str, object]:
+    return MappingProxyType({getattr(e, "id"): e for e in elements})  # noqa: B009  (generic over kinds)
+
+
+@dataclass(frozen=True)
+class KB:
+    phases: tuple[Phase, ...]
+    roles: tuple[Role, ...]
+    kpis: tuple[Kpi, ...]
+    glossary: tuple[Term, ...]
+    templates: tuple[Template, ...]
+    facts: tuple[Fact, ...]
+    sections: tuple[Section, ...]
+    handbooks: tuple[Handbook, ...]
+    digest: str
+
+    @property
+    def steps(self) -> tuple[Step, ...]:
+        return tuple(step for phase in self.phases for step in phase.steps)
+
+    @property
+    def items(self) -> tuple[Item, ...]:
+        return tuple(item for step in self.steps for item in step.items)
+
+    def __post_init__(self) -> None:
+        lookups = {
+            "step_by_id": _index(self.steps), "item_by_id": _index(self.items),
+            "role_by_id": _index(self.roles), "kpi_by_id": _index(self.kpis),
+            "term_by_id": _index(self.glossary), "fact_by_id": _index(self.facts),
+            "section_by_id": _index(self.sections), "phase_by_id": _index(self.phases),
+            "template_by_id": _index(self.templates),
+        }
+        for name, table in lookups.items():
+            object.__setattr__(self, name, table)
+
+    # Typed views of the lookups set in __post_init__.
+    step_by_id: Mapping[str, Step] = field(init=False, repr=False, compare=False)
+    item_by_id: Mapping[str, Item] = field(init=False, repr=False, compare=False)
+    role_by_id: Mapping[str, Role] = field(init=False, repr=False, compare=False)
+    kpi_by_id: Mapping[str, Kpi] = field(init=False, repr=False, compare=False)
+    term_by_id: Mapping[str, Term] = field(init=False, repr=False, compare=False)
+    fact_by_id: Mapping[str, Fact] = field(init=False, repr=False, compare=False)
+    section_by_id: Mapping[str, Section] = field(init=False, repr=False, compare=False)
+    phase_by_id: Mapping[str, Phase] = field(init=False, repr=False, compare=False)
+    template_by_id: Mapping[str, Template] = field(init=False, repr=False, compare=False)
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "phases": len(self.phases), "steps": len(self.steps), "items": len(self.items),
+            "roles": len(self.roles), "kpis": len(self.kpis), "glossary": len(self.glossary),
+            "templates": len(self.templates), "facts": len(self.facts),
+        }

@@ -1,0 +1,120 @@
+"""JSON Schema checks of loaded documents, with messages a person can act on."""
+
+from __future__ import annotations
+
+import difflib
+import json
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from generator.errors import Problem
+from generator.kb.loader import Document
+
+SCHEMA_NAMES = ("kb", "rules", "overlay", "ruletests", "facts", "plan")
+
+# Human descriptions of the ID patterns the schemas use.
+_PATTERNS = {
+    "^[a-z0-9][a-z0-9-]*(\\.[a-z0-9][a-z0-9-]*)*$": "an ID of lowercase letters, digits and `-`, with dots between levels",
+    "^[a-z][a-z0-9_]*$": "a snake_case ID (lowercase letters, digits and `_`)",
+    "^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)*$": "a snake_case name, with dots between levels",
+    "^[AB][0-9]+(\\.[0-9]+)*$": "a handbook section ID such as `A1.2` or `B5.1`",
+    "^[0-9a-f]{8}$": "8 hexadecimal digits",
+}
+_TYPES = {"object": "a mapping", "array": "a list", "string": "text", "integer": "a whole number",
+          "number": "a number", "boolean": "true or false", "null": "nothing"}
+
+
+@cache
+def load_schema(name: str) -> dict[str, Any]:
+    text = resources.files("generator.schemas").joinpath(f"{name}.schema.json").read_text("utf-8")
+    data: dict[str, Any] = json.loads(text)
+    return data
+
+
+@cache
+def _validator(name: str) -> Any:
+    from jsonschema import Draft202012Validator  # imported here: only validation needs it
+
+    return Draft202012Validator(load_schema(name))
+
+
+def check(doc: Document, schema: str | dict[str, Any]) -> list[Problem]:
+    """Every schema problem of `doc`, located and explained."""
+    if doc.data is None:
+        return [doc.problem((), "the file is empty: expected a mapping of sections")]
+    if isinstance(schema, str):
+        validator = _validator(schema)
+    else:
+        from jsonschema import Draft202012Validator
+
+        validator = Draft202012Validator(schema)
+    problems = [_problem(doc, error) for error in validator.iter_errors(doc.data)]
+    return sorted(set(problems))
+
+
+def _describe(value: Any) -> str:
+    for kind, name in (("boolean", bool), ("integer", int), ("number", float), ("string", str),
+                       ("array", list), ("object", dict)):
+        if isinstance(value, name):
+            return _TYPES[kind]
+    return "nothing" if value is None else type(value).__name__
+
+
+def _suggest(word: str, choices: list[str]) -> str:
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    return f"; did you mean `{close[0]}`?" if close else ""
+
+
+def _problem(doc: Document, error: Any) -> Problem:
+    path = tuple(error.absolute_path)
+    kind, value, expected = error.validator, error.instance, error.validator_value
+    if kind == "additionalProperties" and isinstance(value, dict):
+        allowed = sorted(error.schema.get("properties", {}))
+        extra = sorted(set(value) - set(allowed))
+        key = extra[0] if extra else ""
+        if not allowed:
+            return doc.problem((*path, key), f"unknown key `{key}`", key=True)
+        hint = _suggest(key, allowed) or f" (allowed: {', '.join(allowed)})"
+        if value.get(key) is None and " " in key:
+            hint += "; a comma in unquoted text inside `{...}` starts a new key: put the text in quotes"
+        return doc.problem((*path, key), f"unknown key `{key}`{hint}", key=True)
+    if kind == "required":
+        missing = [k for k in expected if isinstance(value, dict) and k not in value]
+        return doc.problem(path, f"missing required key `{missing[0] if missing else expected[0]}`")
+    if kind in ("type", "const"):
+        wanted = expected if isinstance(expected, list) else [expected]
+        names = " or ".join(_TYPES.get(w, str(w)) for w in wanted)
+        return doc.problem(path, f"expected {names}, got {_describe(value)} `{_short(value)}`")
+    if kind == "enum":
+        choices = [str(c) for c in expected]
+        hint = _suggest(str(value), choices)
+        return doc.problem(path, f"`{_short(value)}` is not one of: {', '.join(choices)}{hint}")
+    if kind == "pattern":
+        what = _PATTERNS.get(expected, f"text matching {expected}")
+        return doc.problem(path, f"`{_short(value)}` is not {what}")
+    if kind in ("minItems", "minProperties"):
+        return doc.problem(path, f"needs at least {expected} entr{'y' if expected == 1 else 'ies'}")
+    if kind == "minLength":
+        return doc.problem(path, "must not be empty")
+    if kind == "uniqueItems":
+        dupes = sorted({json.dumps(v, ensure_ascii=False) for v in value if value.count(v) > 1})
+        return doc.problem(path, f"lists {', '.join(dupes)} more than once")
+    if kind in ("minimum", "maximum"):
+        word = "below the minimum" if kind == "minimum" else "above the maximum"
+        return doc.problem(path, f"{_short(value)} is {word} {expected}")
+    if kind == "not" and path and isinstance(value, dict):
+        return doc.problem(path, _not_message(error))
+    return doc.problem(path, error.message)
+
+
+def _not_message(error: Any) -> str:
+    forbidden = error.validator_value.get("required", [])
+    if forbidden == ["values"]:
+        return "`values` is only allowed on enum and list facts: remove it or change `type`"
+    return f"keys {', '.join(forbidden)} are not allowed here"
+
+
+def _short(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value
+    return text if len(text) <= 60 else text[:57] + "..."
