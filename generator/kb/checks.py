@@ -38,11 +38,15 @@ def check_phases(index: Index) -> Iterator[Problem]:
     for entry in index.of("phase"):
         expected = PHASES.index(entry.id) + 1 if entry.id in PHASES else None
         if expected is not None and entry.data.get("order") != expected:
-            yield entry.problem("order", f"phase `{entry.id}` comes {expected}. in the operating loop: set `order: {expected}`")
-    anchor = next(iter(index.of("phase") or index.of("section") or []), None)
+            loop = ", ".join(PHASES)
+            yield entry.problem("order", f"phase `{entry.id}` is number {expected} in the operating loop ({loop}): set `order: {expected}`")
+    fallback = next(iter(index.of("phase") or index.of("section") or []), None)
     for phase in PHASES:
+        # Point at a step that belongs to the missing phase, where there is one.
+        anchor = next((s for s in index.of("step") if s.data.get("phase") == phase), fallback)
         if phase not in known and anchor is not None:
-            yield anchor.doc.problem((), f"phase `{phase}` is missing: add a file with `phase: {{id: {phase}, ...}}`")
+            where = ("phase",) if anchor.kind == "step" else ()
+            yield anchor.problem(where, f"phase `{phase}` is missing: add a file with `phase: {{id: {phase}, ...}}`")
 
 
 def check_steps(index: Index) -> Iterator[Problem]:
@@ -182,7 +186,8 @@ def check_kpis(index: Index) -> Iterator[Problem]:
             outside = isinstance(value, int | float) and (
                 (isinstance(low, int | float) and value < low) or (isinstance(high, int | float) and value > high))
             if outside:
-                yield entry.problem(("thresholds", name), f"{name} threshold {value} is outside the KPI's range")
+                span = f"{low} to {high if high is not None else 'any'}"
+                yield entry.problem(("thresholds", name), f"{name} threshold {value} is outside the KPI's range ({span})")
         if isinstance(warn, int | float) and isinstance(crit, int | float):
             higher = entry.data.get("direction") == "higher_is_better"
             if (higher and crit > warn) or (not higher and crit < warn):

@@ -3,12 +3,14 @@
 It builds plain values straight from the parser's event stream (no recursion, so deep
 nesting cannot overflow the stack), refuses anything but the plain YAML types, refuses
 duplicate keys, and bounds what aliases may expand to, so a "billion laughs" file is
-refused after a few thousand nodes instead of filling memory.
+refused once it passes MAX_NODES values instead of filling memory. Booleans are only
+true/false (as in YAML 1.2), so English text such as `en: No` stays text.
 """
 
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +35,11 @@ _PLAIN_TAGS = {
     "tag:yaml.org,2002:str",
 }
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_BOOL = "tag:yaml.org,2002:bool"
+# Characters YAML does not allow in a stream (YAML 1.1 section 5.1), found before parsing so
+# the position is counted in characters: libyaml reports its own in bytes.
+_NOT_PRINTABLE = re.compile(
+    "[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _MAP = "tag:yaml.org,2002:map"
 _SEQ = "tag:yaml.org,2002:seq"
 
@@ -73,10 +80,11 @@ def _short(tag: str) -> str:
     return tag.replace("tag:yaml.org,2002:", "!!")
 
 
-def _position(text: bytes, offset: int) -> tuple[int, int]:
-    line = text.count(b"\n", 0, offset) + 1
-    col = offset - (text.rfind(b"\n", 0, offset) + 1) + 1
-    return line, col
+def _position(raw: bytes, offset: int) -> tuple[int, int]:
+    """1-based line and column (in characters, as the parser counts) of a byte offset."""
+    start = raw.rfind(b"\n", 0, offset) + 1
+    col = len(raw[start:offset].decode("utf-8", errors="replace")) + 1
+    return raw.count(b"\n", 0, offset) + 1, col
 
 
 def read_text(path: Path, shown: str) -> str:
@@ -108,21 +116,33 @@ def load_yaml(path: Path | str, shown: str | None = None) -> Document:
 
 
 def parse_yaml(text: str, shown: str) -> Document:
+    bad = _NOT_PRINTABLE.search(text)
+    if bad:
+        line, col = _position(text.encode("utf-8"), len(text[: bad.start()].encode("utf-8")))
+        code = f"U+{ord(bad.group()):04X}"
+        raise OpsbookError(Problem(shown, line, col, f"control character {code} is not allowed in YAML text: remove it"))
     loader = _Loader(text)
     try:
         return _Builder(loader, shown).document()
-    except yaml.reader.ReaderError as exc:
-        line = text.count("\n", 0, exc.position) + 1
-        col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
-        message = f"control character U+{exc.character:04X} is not allowed in YAML text: remove it"
-        raise OpsbookError(Problem(shown, line, col, message)) from None
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise OpsbookError(Problem(shown, line, col, f"YAML syntax error: {problem}")) from None
+        raise OpsbookError(_syntax_problem(exc, shown)) from None
     finally:
         loader.dispose()
+
+
+def _syntax_problem(exc: yaml.YAMLError, shown: str) -> Problem:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    problem = str(getattr(exc, "problem", None) or exc)
+    message = f"YAML syntax error: {problem}"
+    context, start = getattr(exc, "context", None), getattr(exc, "context_mark", None)
+    if "tab" in problem:
+        message += ": indent with spaces, not tabs"
+    elif problem.startswith("mapping values are not allowed"):
+        message += ": a `: ` inside unquoted text reads as a new key: put the text in quotes"
+    elif context and start is not None and start is not mark:
+        message += f" ({context} that starts at line {start.line + 1}, column {start.column + 1})"
+    return Problem(shown, line, col, message)
 
 
 class _Frame:
@@ -207,6 +227,8 @@ class _Builder:
         top = self.stack[-1]
         if not isinstance(event, yaml.ScalarEvent):
             raise self.fail(event, "mapping keys must be plain text")
+        if event.tag not in (None, "!", "tag:yaml.org,2002:str"):
+            raise self.fail(event, f"mapping keys must be plain text: remove the tag `{_short(event.tag)}`")
         key = event.value
         if key == "<<" and event.implicit[0]:
             raise self.fail(event, "merge keys (<<) are not supported: write the keys out")
@@ -241,6 +263,8 @@ class _Builder:
             tag = event.tag
         if tag == _TIMESTAMP or tag == "tag:yaml.org,2002:str":
             return event.value  # dates stay ISO text; the fact vocabulary types them
+        if tag == _BOOL and event.tag is None and event.value.lower() not in ("true", "false"):
+            return event.value  # YAML 1.2: `en: No` or `en: On` is text, not a boolean
         node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
         if tag not in _PLAIN_TAGS:
             raise self.fail(event, f"tag `{_short(tag)}` is not allowed")

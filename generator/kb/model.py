@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from types import MappingProxyType
 from typing import Literal
 
 Lang = Literal["zh", "en"]
@@ -189,8 +188,9 @@ class Handbook:
     file: str
 
 
-def _index(elements: tuple[object, ...]) -> Mapping[str, object]:
-    return MappingProxyType({getattr(e, "id"): e for e in elements})  # noqa: B009  (generic over kinds)
+def _index(elements: tuple[object, ...]) -> dict[str, object]:
+    # Plain dicts (not MappingProxyType) so a loaded KB can be pickled into the cache.
+    return {getattr(e, "id"): e for e in elements}  # noqa: B009  (generic over kinds)
 
 
 @dataclass(frozen=True)

@@ -41,15 +41,16 @@ def _validator(name: str) -> Any:
 
 def check(doc: Document, schema: str | dict[str, Any]) -> list[Problem]:
     """Every schema problem of `doc`, located and explained."""
-    if doc.data is None:
-        return [doc.problem((), "the file is empty: expected a mapping of sections")]
     if isinstance(schema, str):
         validator = _validator(schema)
     else:
         from jsonschema import Draft202012Validator
 
         validator = Draft202012Validator(schema)
-    problems = [_problem(doc, error) for error in validator.iter_errors(doc.data)]
+    if doc.data is None:
+        keys = ", ".join(f"`{k}`" for k in sorted(validator.schema.get("properties", {})))
+        return [doc.problem((), f"the file is empty: expected a mapping with keys such as {keys}")]
+    problems = [p for error in validator.iter_errors(doc.data) for p in _problems(doc, error)]
     return sorted(set(problems))
 
 
@@ -66,21 +67,30 @@ def _suggest(word: str, choices: list[str]) -> str:
     return f"; did you mean `{close[0]}`?" if close else ""
 
 
+def _problems(doc: Document, error: Any) -> list[Problem]:
+    """One problem per unknown key (jsonschema reports them together), else one."""
+    path, value = tuple(error.absolute_path), error.instance
+    if error.validator == "additionalProperties" and isinstance(value, dict):
+        allowed = sorted(error.schema.get("properties", {}))
+        return [_unknown_key(doc, path, key, value, allowed) for key in sorted(set(value) - set(allowed))]
+    return [_problem(doc, error)]
+
+
+def _unknown_key(doc: Document, path: tuple[Any, ...], key: str, value: dict[str, Any], allowed: list[str]) -> Problem:
+    if not allowed:
+        return doc.problem((*path, key), f"unknown key `{key}`", key=True)
+    hint = _suggest(key, allowed) or f" (allowed: {', '.join(allowed)})"
+    if value.get(key) is None and " " in key:
+        hint += "; a comma in unquoted text inside `{...}` starts a new key: put the text in quotes"
+    return doc.problem((*path, key), f"unknown key `{key}`{hint}", key=True)
+
+
 def _problem(doc: Document, error: Any) -> Problem:
     path = tuple(error.absolute_path)
     kind, value, expected = error.validator, error.instance, error.validator_value
-    if kind == "additionalProperties" and isinstance(value, dict):
-        allowed = sorted(error.schema.get("properties", {}))
-        extra = sorted(set(value) - set(allowed))
-        key = extra[0] if extra else ""
-        if not allowed:
-            return doc.problem((*path, key), f"unknown key `{key}`", key=True)
-        hint = _suggest(key, allowed) or f" (allowed: {', '.join(allowed)})"
-        if value.get(key) is None and " " in key:
-            hint += "; a comma in unquoted text inside `{...}` starts a new key: put the text in quotes"
-        return doc.problem((*path, key), f"unknown key `{key}`{hint}", key=True)
     if kind == "required":
-        missing = [k for k in expected if isinstance(value, dict) and k not in value]
+        # jsonschema reports each missing key as its own error: name the one this error is about.
+        missing = [k for k in expected if f"{k!r} is a required property" == error.message]
         return doc.problem(path, f"missing required key `{missing[0] if missing else expected[0]}`")
     if kind in ("type", "const"):
         wanted = expected if isinstance(expected, list) else [expected]
@@ -93,7 +103,10 @@ def _problem(doc: Document, error: Any) -> Problem:
     if kind == "pattern":
         what = _PATTERNS.get(expected, f"text matching {expected}")
         return doc.problem(path, f"`{_short(value)}` is not {what}")
-    if kind in ("minItems", "minProperties"):
+    if kind == "minProperties":
+        keys = ", ".join(f"`{k}`" for k in sorted(error.schema.get("properties", {})))
+        return doc.problem(path, f"needs at least {expected} key{'s' * (expected != 1)}" + (f" such as {keys}" if keys else ""))
+    if kind == "minItems":
         return doc.problem(path, f"needs at least {expected} entr{'y' if expected == 1 else 'ies'}")
     if kind == "minLength":
         return doc.problem(path, "must not be empty")
@@ -104,7 +117,8 @@ def _problem(doc: Document, error: Any) -> Problem:
         word = "below the minimum" if kind == "minimum" else "above the maximum"
         return doc.problem(path, f"{_short(value)} is {word} {expected}")
     if kind == "not" and path and isinstance(value, dict):
-        return doc.problem(path, _not_message(error))
+        forbidden = [k for k in error.validator_value.get("required", []) if k in value]
+        return doc.problem((*path, *forbidden[:1]), _not_message(error), key=bool(forbidden))
     return doc.problem(path, error.message)
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from generator.errors import Problem
@@ -174,21 +176,37 @@ def _facts_in(cond: dict[str, Any]) -> Iterator[str]:
         yield from _facts_in(cond["not"])
 
 
+def _show(value: Any) -> str:
+    """A value as it is written in YAML (`true`, not Python's `True`)."""
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
 def _value_problem(name: str, fact: FactType, value: Any) -> str | None:
+    shown = _show(value)
     if fact.type in ("enum", "list"):
         if value not in fact.values:
-            return f"`{value}` is not a value of `{name}`{suggest(str(value), fact.values)} (allowed: {', '.join(fact.values)})"
+            return f"`{shown}` is not a value of `{name}`{suggest(str(value), fact.values)} (allowed: {', '.join(fact.values)})"
     elif fact.type == "bool":
         if not isinstance(value, bool):
-            return f"`{name}` is true or false, not `{value}`"
+            return f"`{name}` is true or false, not `{shown}`"
     elif fact.type in ("integer", "number"):
         if isinstance(value, bool) or not isinstance(value, int | float):
-            return f"`{name}` is a number, not `{value}`"
+            return f"`{name}` is a number, not `{shown}`"
         if (fact.min is not None and value < fact.min) or (fact.max is not None and value > fact.max):
-            return f"{value} is outside the range of `{name}` ({fact.min} to {fact.max if fact.max is not None else 'any'})"
-    elif fact.type in ("string", "date") and not isinstance(value, str):
-        return f"`{name}` is text, not `{value}`"
+            return f"{shown} is outside the range of `{name}` ({fact.min} to {fact.max if fact.max is not None else 'any'})"
+    elif fact.type == "date" and not (isinstance(value, str) and _is_date(value)):
+        return f"`{name}` is a date written YYYY-MM-DD, not `{shown}`"
+    elif fact.type == "string" and not isinstance(value, str):
+        return f"`{name}` is text, not `{shown}`"
     return None
+
+
+def _is_date(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return len(text) == 10
 
 
 def _get(data: Any, path: JsonPath) -> Any:
