@@ -18,6 +18,8 @@ class Problem:
 
     def __str__(self) -> str:
         prefix = "warning: " if self.severity == "warning" else ""
+        if not self.path:
+            return f"opsbook: {prefix}{self.message}"
         return f"{self.path}:{self.line}:{self.col}: {prefix}{self.message}"
 
     def as_dict(self) -> dict[str, object]:
@@ -35,7 +37,7 @@ class OpsbookError(Exception):
 
     def __init__(self, problems: Sequence[Problem] | Problem | str) -> None:
         if isinstance(problems, str):
-            problems = [Problem("opsbook", 1, 1, problems)]
+            problems = [Problem("", 0, 0, problems)]
         elif isinstance(problems, Problem):
             problems = [problems]
         self.problems: tuple[Problem, ...] = tuple(problems)

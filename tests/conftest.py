@@ -66,3 +66,23 @@ def mini_playbook(tmp_path: Path) -> Path:
     shutil.copytree(MINI_KB, tmp_path / "kb")
     shutil.copytree(MINI_RULES, tmp_path / "rules")
     return tmp_path
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Keep the validated-playbook cache of the test run out of the user's home."""
+    import os
+
+    os.environ["OPSBOOK_CACHE"] = str(tmp_path_factory.mktemp("cache"))
+
+
+ROOT = TESTS.parent
+EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
+
+
+@pytest.fixture(scope="session")
+def playbook():
+    """The shipped playbook (kb/ and rules/), loaded once."""
+    from generator.plan.playbook import load_playbook
+
+    return load_playbook(ROOT / "kb", ROOT / "rules")

@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 import click
 
 from generator.errors import OpsbookError, Problem
+from generator.rules.results import RuleError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -43,6 +44,9 @@ def user_errors(func: F) -> F:
             return func(*args, **kwargs)
         except OpsbookError as exc:
             report(exc.problems)
+            raise SystemExit(1) from None
+        except RuleError as exc:
+            click.echo(f"opsbook: {exc}", err=True)
             raise SystemExit(1) from None
 
     return wrapper  # type: ignore[return-value]

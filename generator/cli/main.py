@@ -15,6 +15,13 @@ from generator import __version__
 COMMANDS = {
     "validate": "validate:validate",
     "schema": "schema:schema",
+    "site": "site:site",
+    "plan": "plan:plan",
+    "interview": "interview:interview",
+    "explain": "explain:explain",
+    "rules": "rules:rules",
+    "lint": "lint:lint",
+    "diff": "diff:diff",
 }
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -48,7 +48,8 @@ def vocabulary(kb: KB, derived: Mapping[str, Any]) -> dict[str, FactType]:
             table[fact.id] = FactType(fact.type, fact.value_ids, fact.min, fact.max)
     for name, value in derived.items():
         if name not in table:
-            table[name] = FactType("bool" if isinstance(value, bool) else "number" if isinstance(value, int | float) else "string")
+            kind = "bool" if isinstance(value, bool) else "number" if isinstance(value, int | float) else "string"
+            table[name] = FactType(kind)
     return table
 
 
@@ -61,7 +62,7 @@ class RuleChecker:
         self.problems: list[Problem] = []
         self.facts: dict[str, FactType] = {}
 
-    def run(self, rules: list[tuple[Document, JsonPath]]) -> list[Problem]:
+    def run(self, rules: Sequence[tuple[Document, JsonPath]]) -> list[Problem]:
         derived: dict[str, Any] = {}
         for doc, path in rules:
             for name, value in (_get(doc.data, path).get("then", {}).get("set") or {}).items():
@@ -72,7 +73,10 @@ class RuleChecker:
             rule = _get(doc.data, path)
             rid = rule.get("id", "")
             if rid in seen:
-                self.problems.append(doc.problem((*path, "id"), f"duplicate rule ID `{rid}` (first defined at {seen[rid]}): rule IDs are unique across layers"))
+                self.problems.append(doc.problem(
+                    (*path, "id"),
+                    f"duplicate rule ID `{rid}` (first defined at {seen[rid]}): rule IDs are unique across layers",
+                ))
             else:
                 seen[rid] = f"{doc.path}:{doc.at((*path, 'id'))[0]}"
             if "when" in rule:
@@ -109,11 +113,17 @@ class RuleChecker:
             return
         allowed = OPS_BY_TYPE[fact.type]
         if op not in allowed:
-            yield doc.problem((*path, op), f"operator `{op}` does not apply to {fact.type} fact `{name}`: use one of {', '.join(sorted(allowed))}", key=True)
+            yield doc.problem(
+                (*path, op),
+                f"operator `{op}` does not apply to {fact.type} fact `{name}`: use one of {', '.join(sorted(allowed))}",
+                key=True,
+            )
             return
         yield from self._value(doc, (*path, op), name, fact, op, value)
 
-    def _value(self, doc: Document, path: JsonPath, name: str, fact: FactType, op: str, value: Any) -> Iterator[Problem]:
+    def _value(
+        self, doc: Document, path: JsonPath, name: str, fact: FactType, op: str, value: Any
+    ) -> Iterator[Problem]:
         if op == "exists":
             return
         values = value if isinstance(value, list) else [value]
@@ -127,13 +137,17 @@ class RuleChecker:
         for key in ("include", "exclude"):
             for i, target in enumerate(then.get(key) or []):
                 if target not in self.targets:
-                    yield doc.problem((*path, key, i), f"unknown step or item `{target}`{suggest(target, self.targets)}")
+                    yield doc.problem(
+                        (*path, key, i), f"unknown step or item `{target}`{suggest(target, self.targets)}"
+                    )
         for name in then.get("set") or {}:
             declared = self.kb.fact_by_id.get(name)
             if (declared is not None and not declared.derived) or name.startswith("kpis."):
-                yield doc.problem((*path, "set", name), f"`{name}` is a client fact: rules may only set derived facts", key=True)
+                yield doc.problem(
+                    (*path, "set", name), f"`{name}` is a client fact: rules may only set derived facts", key=True
+                )
 
-    def _cycles(self, rules: list[tuple[Document, JsonPath]]) -> Iterator[Problem]:
+    def _cycles(self, rules: Sequence[tuple[Document, JsonPath]]) -> Iterator[Problem]:
         """Derived facts that feed themselves through rules would never settle."""
         edges: dict[str, set[str]] = {}
         where: dict[str, tuple[Document, JsonPath]] = {}
@@ -148,7 +162,9 @@ class RuleChecker:
             trail = _find_cycle(start, edges)
             if trail:
                 doc, path = where[start]
-                yield doc.problem(path, f"derived facts feed each other and may never settle: {' -> '.join(trail)}", key=True)
+                yield doc.problem(
+                    path, f"derived facts feed each other and may never settle: {' -> '.join(trail)}", key=True
+                )
                 return
 
 
@@ -185,7 +201,10 @@ def _value_problem(name: str, fact: FactType, value: Any) -> str | None:
     shown = _show(value)
     if fact.type in ("enum", "list"):
         if value not in fact.values:
-            return f"`{shown}` is not a value of `{name}`{suggest(str(value), fact.values)} (allowed: {', '.join(fact.values)})"
+            return (
+                f"`{shown}` is not a value of `{name}`{suggest(str(value), fact.values)} "
+                f"(allowed: {', '.join(fact.values)})"
+            )
     elif fact.type == "bool":
         if not isinstance(value, bool):
             return f"`{name}` is true or false, not `{shown}`"
@@ -193,7 +212,8 @@ def _value_problem(name: str, fact: FactType, value: Any) -> str | None:
         if isinstance(value, bool) or not isinstance(value, int | float):
             return f"`{name}` is a number, not `{shown}`"
         if (fact.min is not None and value < fact.min) or (fact.max is not None and value > fact.max):
-            return f"{shown} is outside the range of `{name}` ({fact.min} to {fact.max if fact.max is not None else 'any'})"
+            high = fact.max if fact.max is not None else "any"
+            return f"{shown} is outside the range of `{name}` ({fact.min} to {high})"
     elif fact.type == "date" and not (isinstance(value, str) and _is_date(value)):
         return f"`{name}` is a date written YYYY-MM-DD, not `{shown}`"
     elif fact.type == "string" and not isinstance(value, str):

@@ -1,0 +1,83 @@
+"""`opsbook plan`: the tailored plan for one client, in the format they work in."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from generator.cli.common import default_kb, default_rules, user_errors
+from generator.errors import OpsbookError, Problem
+
+if TYPE_CHECKING:
+    from generator.plan.model import Plan
+
+
+def _start(value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"`{value}` is not a date as YYYY-MM-DD", param_hint="--start") from None
+
+
+@click.command()
+@click.argument("facts", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--overlay", "overlays", multiple=True, type=click.Path(path_type=Path, file_okay=False),
+              help="Client overlay folder, applied in order (repeatable).")
+@click.option("--format", "fmt", type=click.Choice(["md", "json", "csv", "ics", "xlsx"]), default=None,
+              help="Output format (default: from the -o suffix, else md).")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+@click.option("--start", "start", default=None,
+              help="Plan start date YYYY-MM-DD (default: the facts' start_date, else today).")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Write to FILE (atomically) instead of standard output.")
+@click.option("--update", is_flag=True, help="Merge into an existing FILE, keeping ticked items.")
+@click.option("--force", is_flag=True, help="Overwrite an existing FILE.")
+@click.option("--kb", "kb_dir", type=click.Path(path_type=Path, file_okay=False), default=None, hidden=True)
+@click.option("--rules", "rules_dir", type=click.Path(path_type=Path, file_okay=False), default=None, hidden=True)
+@user_errors
+def plan(facts: Path, overlays: tuple[Path, ...], fmt: str | None, lang: str, start: str | None,
+         output: Path | None, update: bool, force: bool, kb_dir: Path | None, rules_dir: Path | None) -> None:
+    """Generate the prioritised, dated action plan for the business described in FACTS."""
+    from generator.render import RENDERERS, format_for_path
+
+    fmt = fmt or (format_for_path(str(output)) if output else None) or "md"
+    if fmt == "xlsx" and output is None:
+        raise click.UsageError("the xlsx format needs an output file: add -o plan.xlsx")
+    if output is not None and output.exists() and not (update or force):
+        message = "file exists: add --update to keep its ticked items, or --force to overwrite it"
+        raise OpsbookError(Problem(str(output), 1, 1, message))
+    begin = _start(start)
+    from generator.cli.loading import facts_and_playbook
+
+    playbook, client = facts_and_playbook(facts, kb_dir or default_kb(), rules_dir or default_rules(), overlays)
+    result = playbook.plan(client, lang, begin)
+    if output is not None and output.exists() and update:
+        result = _merge(result, output, fmt)
+    data = RENDERERS[fmt].render(result)
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+    from generator.output import write_atomic
+
+    write_atomic(output, data)
+    click.echo(f"wrote {output} ({len(result.items)} items)", err=True)
+
+
+def _merge(result: Plan, output: Path, fmt: str) -> Plan:
+    from generator.plan.progress import carry_progress, read_progress
+
+    progress = read_progress(output, fmt, str(output))
+    merged, dropped = carry_progress(result, progress)
+    kept = sum(1 for i in merged.items if i.done)
+    click.echo(f"kept {kept} ticked item{'s' * (kept != 1)} from {output}", err=True)
+    for item_id in dropped:
+        mark = " (was ticked)" if item_id in progress.done else ""
+        click.echo(f"dropped out of the plan: {item_id}{mark}", err=True)
+    return merged

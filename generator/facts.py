@@ -1,0 +1,248 @@
+"""Facts about one client: checked against the KB's fact vocabulary and normalised to the
+declared types before any rule sees them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from generator.errors import OpsbookError, Problem
+from generator.kb.documents import suggest
+from generator.kb.loader import Document, JsonPath, parse_yaml, read_text
+from generator.kb.model import KB, Fact
+
+FactValue = str | int | float | bool | tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ClientFacts:
+    """Normalised facts, flat: `industry`, `channels`, `kpis.complaint_rate`, `client.name`..."""
+
+    values: Mapping[str, FactValue]
+    source: str = "<facts>"
+
+    @property
+    def name(self) -> str:
+        return str(self.values.get("client.name", ""))
+
+    @property
+    def start_date(self) -> dt.date | None:
+        raw = self.values.get("start_date")
+        return dt.date.fromisoformat(raw) if isinstance(raw, str) else None
+
+
+def load_facts(path: Path, kb: KB, shown: str | None = None) -> ClientFacts:
+    """Read, check and normalise a YAML or JSON facts file; raise OpsbookError on any problem."""
+    shown = shown if shown is not None else str(path)
+    doc = _parse(read_text(path, shown), shown, path.suffix.lower() == ".json")
+    return facts_from_document(doc, kb)
+
+
+def facts_from_data(data: Any, kb: KB, shown: str = "<facts>") -> ClientFacts:
+    """Check facts given as plain data (a batch line, a rule test case)."""
+    return facts_from_document(Document(shown, data), kb)
+
+
+def facts_from_document(doc: Document, kb: KB) -> ClientFacts:
+    if not isinstance(doc.data, dict):
+        got = "an empty file" if doc.data is None else f"`{type(doc.data).__name__}`"
+        raise OpsbookError(doc.problem((), f"expected a mapping of facts (industry: ..., stage: ...), got {got}"))
+    values: dict[str, FactValue] = {}
+    problems: list[Problem] = []
+    vocabulary = {f.id: f for f in kb.facts}
+    for name, path, raw in _flatten(doc.data, vocabulary):
+        problems.extend(_one(doc, kb, vocabulary, name, path, raw, values))
+    for fact in kb.facts:
+        if fact.required and fact.id not in values and not any(p.message.startswith(f"`{fact.id}`") for p in problems):
+            choices = f": one of {', '.join(fact.value_ids)}" if fact.values else ""
+            problems.append(doc.problem((), f"missing required fact `{fact.id}`{choices}"))
+    if problems:
+        raise OpsbookError(sorted(problems))
+    return ClientFacts(MappingProxyType(dict(sorted(values.items()))), doc.path)
+
+
+def _parse(text: str, shown: str, is_json: bool) -> Document:
+    try:
+        return parse_yaml(text, shown)
+    except OpsbookError:
+        if not is_json:
+            raise
+    try:
+        return Document(shown, json.loads(text))
+    except json.JSONDecodeError as exc:
+        raise OpsbookError(Problem(shown, exc.lineno, exc.colno, f"JSON syntax error: {exc.msg}")) from None
+
+
+def _flatten(
+    data: Mapping[str, Any], vocabulary: Mapping[str, Fact], prefix: JsonPath = ()
+) -> Iterator[tuple[str, JsonPath, Any]]:
+    """(dotted name, path in the document, value) of every fact, nested keys joined by dots."""
+    for key, value in data.items():
+        path = (*prefix, key)
+        name = ".".join(str(k) for k in path)
+        is_group = (
+            isinstance(value, dict) and name not in vocabulary and any(f.startswith(name + ".") for f in vocabulary)
+        )
+        is_kpis = isinstance(value, dict) and vocabulary.get(name, None) is not None and vocabulary[name].type == "kpis"
+        if is_group:
+            yield from _flatten(value, vocabulary, path)
+        elif is_kpis:
+            for kpi, number in value.items():
+                yield f"{name}.{kpi}", (*path, kpi), number
+        else:
+            yield name, path, value
+
+
+def _one(
+    doc: Document,
+    kb: KB,
+    vocabulary: Mapping[str, Fact],
+    name: str,
+    path: JsonPath,
+    raw: Any,
+    out: dict[str, FactValue],
+) -> Iterator[Problem]:
+    fact = vocabulary.get(name)
+    if name.startswith("kpis.") and fact is None:
+        kpi = kb.kpi_by_id.get(name[5:])
+        if kpi is None:
+            yield doc.problem(path, f"unknown KPI `{name[5:]}`{suggest(name[5:], kb.kpi_by_id)}", key=True)
+            return
+        fact = Fact(name, "number", kpi.name, kpi.definition, (), kpi.min, kpi.max, False, False, (), False)
+    if fact is None:
+        known = [f for f in vocabulary if not vocabulary[f].derived]
+        yield doc.problem(path, f"unknown fact `{name}`{suggest(name, known)}", key=True)
+        return
+    if fact.derived:
+        yield doc.problem(path, f"`{name}` is derived by the rules, not given: remove it", key=True)
+        return
+    if raw is None:
+        return  # an unanswered question: the fact is absent
+    value, problem = normalise(fact, raw)
+    if problem:
+        yield doc.problem(path, f"`{name}` {problem}")
+    elif value is not None:
+        out[name] = value
+
+
+def _as_choice(raw: Any) -> str:
+    return re.sub(r"[\s\-]+", "_", str(raw).strip().lower())
+
+
+def normalise(fact: Fact, raw: Any) -> tuple[FactValue | None, str | None]:
+    """(value in its declared type, None) or (None, what is wrong with it)."""
+    kind = fact.type
+    if kind == "string":
+        return (raw.strip(), None) if isinstance(raw, str) else (None, f"expects text, got `{raw}`")
+    if kind == "enum":
+        return _enum(fact, raw)
+    if kind == "list":
+        items = raw if isinstance(raw, list) else [raw]
+        chosen: list[str] = []
+        for item in items:
+            value, problem = _enum(fact, item)
+            if problem:
+                return None, problem
+            chosen.append(str(value))
+        return tuple(sorted(set(chosen))), None
+    if kind == "bool":
+        return _bool(raw)
+    if kind in ("integer", "number"):
+        return _number(fact, raw)
+    if kind == "date":
+        try:
+            return dt.date.fromisoformat(str(raw).strip()).isoformat(), None
+        except ValueError:
+            return None, f"expects a date as YYYY-MM-DD, got `{raw}`"
+    return None, f"cannot be given directly (type {kind})"
+
+
+def _enum(fact: Fact, raw: Any) -> tuple[str | None, str | None]:
+    if isinstance(raw, str) and _as_choice(raw) in fact.value_ids:
+        return _as_choice(raw), None
+    hint = suggest(_as_choice(raw), fact.value_ids) if isinstance(raw, str) else ""
+    return None, f"value `{raw}` is not allowed{hint} (allowed: {', '.join(fact.value_ids)})"
+
+
+def _bool(raw: Any) -> tuple[bool | None, str | None]:
+    if isinstance(raw, bool):
+        return raw, None
+    text = str(raw).strip().lower()
+    if text in ("true", "yes", "y", "是"):
+        return True, None
+    if text in ("false", "no", "n", "否"):
+        return False, None
+    return None, f"expects true or false, got `{raw}`"
+
+
+def _number(fact: Fact, raw: Any) -> tuple[int | float | None, str | None]:
+    value: int | float
+    if isinstance(raw, bool):
+        return None, f"expects a number, got `{raw}`"
+    try:
+        value = float(raw.strip()) if isinstance(raw, str) else raw
+    except ValueError:
+        return None, f"expects a number, got `{raw}`"
+    if not isinstance(value, int | float) or value != value or value in (float("inf"), float("-inf")):
+        return None, f"expects a number, got `{raw}`"
+    if fact.type == "integer":
+        if value != int(value):
+            return None, f"expects a whole number, got `{raw}`"
+        value = int(value)
+    else:
+        value = float(value)
+    low, high = fact.min, fact.max
+    if (low is not None and value < low) or (high is not None and value > high):
+        span = f"{_fmt(low)} to {_fmt(high)}" if high is not None else f"at least {_fmt(low)}"
+        return None, f"value {raw} is out of range ({span})"
+    return value, None
+
+
+def _fmt(number: float | None) -> str:
+    return "" if number is None else f"{number:g}"
+
+
+def facts_schema(kb: KB) -> dict[str, Any]:
+    """A JSON Schema for facts files, made from the fact vocabulary."""
+    props: dict[str, Any] = {}
+    for fact in kb.facts:
+        if fact.derived:
+            continue
+        schema = _fact_schema(fact, kb)
+        parts = fact.id.split(".")
+        target = props
+        for part in parts[:-1]:
+            group = target.setdefault(part, {"type": "object", "additionalProperties": False, "properties": {}})
+            target = group["properties"]
+        target[parts[-1]] = schema
+    required = sorted(f.id for f in kb.facts if f.required and "." not in f.id)
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://opsbook.dev/schemas/facts.schema.json",
+            "title": "opsbook client facts", "type": "object", "additionalProperties": False,
+            "required": required, "properties": props}
+
+
+def _fact_schema(fact: Fact, kb: KB) -> dict[str, Any]:
+    base: dict[str, Any] = {"title": fact.label.en, "description": fact.help.en}
+    if fact.type == "enum":
+        base["enum"] = list(fact.value_ids)
+    elif fact.type == "list":
+        base.update(type="array", uniqueItems=True, items={"enum": list(fact.value_ids)})
+    elif fact.type == "kpis":
+        kpis = {k.id: {"type": "number", "minimum": k.min, **({"maximum": k.max} if k.max is not None else {}),
+                       "title": k.name.en} for k in kb.kpis}
+        base.update(type="object", additionalProperties=False, properties=kpis)
+    else:
+        json_types = {"string": "string", "bool": "boolean", "integer": "integer", "number": "number", "date": "string"}
+        base["type"] = json_types[fact.type]
+        if fact.type == "date":
+            base["format"] = "date"
+        for key in ("min", "max"):
+            if getattr(fact, key) is not None:
+                base["minimum" if key == "min" else "maximum"] = getattr(fact, key)
+    return base

@@ -1,0 +1,1 @@
+"""The planner and the plan model: items, priorities, owners, dates, provenance."""

@@ -1,0 +1,54 @@
+"""A loaded playbook: the validated KB, the rules in force and their compiled engine."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.errors import OpsbookError
+from generator.facts import ClientFacts
+from generator.kb.model import KB
+from generator.kb.validate import validate_kb
+from generator.plan.cache import cached, fingerprint
+from generator.plan.model import Plan
+from generator.plan.planner import build_plan
+from generator.rules.engine import Engine, Evaluation
+from generator.rules.layers import RuleSet, load_ruleset
+
+
+@dataclass(frozen=True)
+class Playbook:
+    kb: KB
+    ruleset: RuleSet
+    engine: Engine
+
+    def evaluate(self, facts: ClientFacts) -> Evaluation:
+        return self.engine.evaluate(facts.values)
+
+    def plan(self, facts: ClientFacts, lang: str = "zh", start: dt.date | None = None) -> Plan:
+        begin = start or facts.start_date or dt.date.today()
+        return build_plan(self.kb, self.ruleset, self.evaluate(facts), facts, lang, begin)
+
+
+def load_kb(kb_dir: Path) -> KB:
+    result = validate_kb(kb_dir)
+    if result.kb is None:
+        raise OpsbookError([p for p in result.problems if p.severity == "error"])
+    return result.kb
+
+
+def _validated(kb_dir: Path, rules_dir: Path, overlays: Sequence[Path]) -> tuple[KB, RuleSet]:
+    kb = load_kb(kb_dir)
+    return kb, load_ruleset(rules_dir, kb, overlays)
+
+
+def load_playbook(kb_dir: Path, rules_dir: Path, overlays: Sequence[Path] = ()) -> Playbook:
+    """Validate and load everything a plan needs; raise OpsbookError with every problem.
+    A playbook validated before, with the same files, comes from the cache."""
+    key = fingerprint([kb_dir, rules_dir, *overlays]) + "|" + "|".join(str(o) for o in overlays)
+    kb, ruleset = cached(hashlib.sha256(key.encode()).hexdigest(),
+                         lambda: _validated(kb_dir, rules_dir, overlays))
+    return Playbook(kb, ruleset, Engine(ruleset.rules))

@@ -1,0 +1,114 @@
+"""Reading the progress recorded in an earlier plan file, and carrying it into a new plan."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.errors import OpsbookError, Problem
+from generator.plan.model import Plan
+
+_MD_ITEM = re.compile(r"^- \[([ xX])\] .*`([a-z0-9][a-z0-9.\-]*)`\s*$")
+_DONE_WORDS = {"done", "已完成", "完成", "x", "yes", "true", "completed"}
+
+
+@dataclass(frozen=True)
+class Progress:
+    ids: tuple[str, ...]  # every item the earlier plan held, in its order
+    done: frozenset[str]
+
+
+def _fail(shown: str, line: int, message: str) -> OpsbookError:
+    return OpsbookError(Problem(shown, line, 1, f"cannot read the earlier plan: {message}"))
+
+
+def _markdown(text: str, shown: str) -> Progress:
+    ids, done = [], set()
+    for line in text.splitlines():
+        match = _MD_ITEM.match(line)
+        if match:
+            ids.append(match.group(2))
+            if match.group(1) in "xX":
+                done.add(match.group(2))
+    return Progress(tuple(ids), frozenset(done))
+
+
+def _json(text: str, shown: str) -> Progress:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise OpsbookError(Problem(shown, exc.lineno, exc.colno, f"cannot read the earlier plan: {exc.msg}")) from None
+    items = data.get("items") if isinstance(data, dict) else None
+    if not isinstance(items, list) or not all(isinstance(i, dict) and isinstance(i.get("id"), str) for i in items):
+        raise _fail(shown, 1, "expected an opsbook plan with `items: [{id, done}, ...]`")
+    return Progress(tuple(i["id"] for i in items), frozenset(i["id"] for i in items if i.get("done") is True))
+
+
+def _rows(rows: list[list[str]], shown: str) -> Progress:
+    if not rows:
+        raise _fail(shown, 1, "the file is empty")
+    ids, done = [], set()
+    for row in rows[1:]:
+        if not row or not row[0]:
+            continue
+        ids.append(row[0])
+        if str(row[-1]).strip().lower() in _DONE_WORDS:
+            done.add(row[0])
+    return Progress(tuple(ids), frozenset(done))
+
+
+def _csv(data: bytes, shown: str) -> Progress:
+    text = data.decode("utf-8-sig", errors="replace")
+    return _rows(list(csv.reader(io.StringIO(text))), shown)
+
+
+def _xlsx(data: bytes, shown: str) -> Progress:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        raise _fail(shown, 1, f"not a readable xlsx workbook ({type(exc).__name__})") from None
+    rows = [["" if c is None else str(c) for c in row] for row in book.active.iter_rows(values_only=True)]
+    return _rows(rows, shown)
+
+
+def _ics(text: str, shown: str) -> Progress:
+    ids, done = [], set()
+    current = None
+    for line in text.splitlines():
+        if line.startswith("UID:") and line.endswith("@opsbook"):
+            current = line[4:-8]
+            ids.append(current)
+        elif line.startswith("STATUS:COMPLETED") and current:
+            done.add(current)
+        elif line.startswith("END:VTODO"):
+            current = None
+    return Progress(tuple(ids), frozenset(done))
+
+
+def read_progress(path: Path, fmt: str, shown: str) -> Progress:
+    data = path.read_bytes()
+    if fmt == "xlsx":
+        return _xlsx(data, shown)
+    if fmt == "csv":
+        return _csv(data, shown)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise _fail(shown, 1, "not UTF-8 text") from None
+    readers = {"md": _markdown, "json": _json, "ics": _ics}
+    return readers[fmt](text, shown)
+
+
+def carry_progress(plan: Plan, progress: Progress) -> tuple[Plan, tuple[str, ...]]:
+    """The plan with earlier ticks kept, and the earlier items no longer in it."""
+    items = tuple(dataclasses.replace(i, done=i.id in progress.done) for i in plan.items)
+    current = {i.id for i in plan.items}
+    dropped = tuple(i for i in progress.ids if i not in current)
+    return dataclasses.replace(plan, items=items), dropped

@@ -1,0 +1,51 @@
+"""The JSON plan (the `opsbook-plan/1` contract; its schema ships as plan.schema.json)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from generator.plan.model import FORMAT, Plan, PlanItem, Reason
+
+
+def _jsonable(value: object) -> Any:
+    return list(value) if isinstance(value, tuple) else value
+
+
+def _reason(reason: Reason) -> dict[str, Any]:
+    return {"rule": reason.rule, "layer": reason.layer, "title": reason.title,
+            "matched": [{"fact": m.fact, "op": m.op, "value": _jsonable(m.value), "actual": _jsonable(m.actual)}
+                        for m in reason.matched]}
+
+
+def _item(item: PlanItem) -> dict[str, Any]:
+    return {
+        "id": item.id, "step": item.step, "step_title": item.step_title, "phase": item.phase,
+        "domain": item.domain, "title": item.title, "done_when": item.done_when, "owner": item.owner,
+        "owner_title": item.owner_title, "priority": item.priority, "horizon": item.horizon,
+        "due": item.due.isoformat(), "recurrence": item.recurrence, "depends_on": list(item.depends_on),
+        "kpis": list(item.kpis), "because": [_reason(r) for r in item.because], "done": item.done,
+    }
+
+
+def plan_to_dict(plan: Plan) -> dict[str, Any]:
+    client: dict[str, Any] = {"name": plan.client_name}
+    if plan.client_note:
+        client["note"] = plan.client_note
+    return {
+        "format": FORMAT,
+        "client": client,
+        "start_date": plan.start_date.isoformat(),
+        "lang": plan.lang,
+        "layers": list(plan.layers),
+        "kb_digest": plan.kb_digest,
+        "facts": {k: _jsonable(v) for k, v in plan.facts.items()},
+        "derived": {k: _jsonable(v) for k, v in plan.derived.items()},
+        "items": [_item(i) for i in plan.items],
+        "excluded": [{"id": e.id, "title": e.title, "excluded_by": [_reason(r) for r in e.excluded_by]}
+                     for e in plan.excluded],
+    }
+
+
+def render(plan: Plan) -> bytes:
+    return (json.dumps(plan_to_dict(plan), ensure_ascii=False, indent=2) + "\n").encode("utf-8")

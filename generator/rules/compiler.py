@@ -1,0 +1,153 @@
+"""Compile rules into durable_rules rulesets ("shards") within durable's limits.
+
+Rules are grouped by chaining level (strata.py); within a level, their pieces
+(splitting.py) are packed into shards so that no ruleset exceeds durable's tables and
+no fact has more than 255 properties. Rules whose condition is constant never reach
+durable: always-true ones fire in Python, never-true ones are dropped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from generator.rules.encoding import Slot
+from generator.rules.ir import FALSE, TRUE, TYPE_TEST, Cost, Node, conj, paths, to_durable
+from generator.rules.lowering import lower
+from generator.rules.model import Rule, leaves
+from generator.rules.results import RuleError
+from generator.rules.semantics import kind
+from generator.rules.splitting import DURABLE, Budget, pattern_cost, split
+from generator.rules.strata import Level, schedule
+
+MAX_PATHS = 100  # fact paths per shard: durable allows 255 properties per fact, a text takes 2-3
+
+
+@dataclass(frozen=True)
+class Piece:
+    """One durable rule: fires rule `rule` when `pattern` (durable JSON form) matches."""
+
+    rule: int
+    pattern: object
+    cost: Cost
+    paths: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Shard:
+    pieces: tuple[Piece, ...]
+    slots: tuple[Slot, ...]  # the fact paths its pieces read
+
+
+@dataclass(frozen=True)
+class CompiledLevel:
+    level: Level
+    constant: tuple[int, ...]  # rules that always fire
+    shards: tuple[Shard, ...]
+
+
+@dataclass(frozen=True)
+class Program:
+    rules: tuple[Rule, ...]
+    levels: tuple[CompiledLevel, ...]
+
+
+def compile_rules(rules: Sequence[Rule], budget: Budget = DURABLE) -> Program:
+    rules = tuple(rules)
+    slots = make_slots(rules)
+    levels = tuple(_compile_level(rules, level, slots, budget) for level in schedule(rules))
+    return Program(rules, levels)
+
+
+def _compile_level(
+    rules: tuple[Rule, ...], level: Level, slots: dict[str, Slot], budget: Budget
+) -> CompiledLevel:
+    constant: list[int] = []
+    pieces: list[Piece] = []
+    for index in level.rules:
+        try:
+            node = lower(rules[index].when, slots)
+            parts = [] if node in (TRUE, FALSE) else split(node, budget)
+        except ValueError as error:
+            raise RuleError(f"rule {rules[index].id}: {error}") from None
+        if node == TRUE:
+            constant.append(index)
+        pieces += (_piece(index, part) for part in parts)
+    return CompiledLevel(level, tuple(constant), _shards(rules, pieces, slots, budget))
+
+
+def _piece(rule: int, node: Node) -> Piece:
+    return Piece(rule, to_durable(conj((TYPE_TEST, node))), pattern_cost(node), paths(node))
+
+
+def _shards(
+    rules: tuple[Rule, ...], pieces: list[Piece], slots: dict[str, Slot], budget: Budget
+) -> tuple[Shard, ...]:
+    shards: list[Shard] = []
+    group: list[Piece] = []
+    used, read = Cost(0, 0, 0, 0), frozenset[str]()
+    for piece in pieces:
+        if len(piece.paths) > MAX_PATHS:
+            raise RuleError(
+                f"rule {rules[piece.rule].id} reads more than {MAX_PATHS} facts in one `all`"
+            )
+        # Groups count per durable rule, not per ruleset: the piece fits on its own.
+        own = Cost(piece.cost.paths, 0, piece.cost.links, piece.cost.tests)
+        if group and (not budget.admits(used + own) or len(read | piece.paths) > MAX_PATHS):
+            shards.append(_shard(group, read, slots))
+            group, used, read = [], Cost(0, 0, 0, 0), frozenset()
+        group.append(piece)
+        used, read = used + own, read | piece.paths
+    if group:
+        shards.append(_shard(group, read, slots))
+    return tuple(shards)
+
+
+def _shard(pieces: list[Piece], read: frozenset[str], slots: dict[str, Slot]) -> Shard:
+    return Shard(tuple(pieces), tuple(slots[path] for path in sorted(read)))
+
+
+def make_slots(rules: Sequence[Rule]) -> dict[str, Slot]:
+    """Durable property names for every fact path a rule reads."""
+    all_leaves = [leaf for rule in rules for leaf in leaves(rule.when)]
+    ordered = {
+        leaf.fact
+        for leaf in all_leaves
+        if leaf.op in ("lt", "le", "gt", "ge") and kind(leaf.value) == "s"
+    }
+    flagged = {leaf.fact for leaf in all_leaves if leaf.op == "exists"}
+    names = _Names()
+    slots = {}
+    for i, path in enumerate(sorted({leaf.fact for leaf in all_leaves})):
+        slots[path] = Slot(
+            path,
+            s=names.new(f"s{i}"),
+            n=names.new(f"n{i}"),
+            b=names.new(f"b{i}"),
+            l=names.new(f"l{i}"),
+            o=names.new(f"o{i}") if path in ordered else None,
+            p=names.new(f"p{i}") if path in flagged else None,
+        )
+    return slots
+
+
+class _Names:
+    """Property names whose durable hashes differ: durable finds a property by its
+    32-bit FNV-1a hash alone, so two names with one hash would read each other."""
+
+    def __init__(self) -> None:
+        self._taken = {fnv1a(name) for name in ("t", "sid", "id", "$s", "$forward", "$i", "$f")}
+
+    def new(self, name: str) -> str:
+        while fnv1a(name) in self._taken:
+            name += "_"
+        self._taken.add(fnv1a(name))
+        return name
+
+
+def fnv1a(name: str) -> int:
+    """durable's property-name hash (src/rules/json.c, getStringAndHash)."""
+    value = 0x811C9DC5
+    for byte in name.encode("utf-8"):
+        value = ((value ^ (byte if byte < 128 else byte | 0xFFFFFF00)) * 16777619) & 0xFFFFFFFF
+    return value

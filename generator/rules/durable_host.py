@@ -1,0 +1,113 @@
+"""The one durable_rules host of the process, tamed.
+
+- No timer threads: the stock Host dispatches actions from two timers concurrently
+  with our calls (segfaults, stray error 307); ours never starts them.
+- One lock around every call into durable: its C core is not thread-safe, and holds
+  the GIL anyway, so threads could not make it faster.
+- Rulesets are registered under fresh names (durable cannot register a name twice)
+  and dropped again when their engine goes, so engines can be re-created at will.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from collections.abc import Callable, Mapping, Sequence
+
+import durable_rules_engine  # type: ignore[import-not-found]  # durable's C core
+from durable import engine as durable
+
+from generator.rules.encoding import dumps
+
+Action = Callable[[object], None]
+LOCK = threading.RLock()
+_numbers = itertools.count(1)
+
+
+class _QuietHost(durable.Host):
+    def _run(self) -> None:
+        """Start no timer threads (see the module docstring)."""
+
+
+class _Ruleset(durable.Ruleset):
+    """A durable Ruleset built from our own JSON text.
+
+    durable's constructor serialises with json.dumps, whose `1e-05` its parser cannot
+    read, and deletes the actions from the dict it is given.
+    """
+
+    def __init__(
+        self, name: str, host: durable.Host, definition: str, actions: Mapping[str, Action]
+    ) -> None:
+        self._name = name
+        self._host = host
+        self._definition = definition
+        self._actions = {rule: durable.Promise(action) for rule, action in actions.items()}
+        self._handle = durable_rules_engine.create_ruleset(name, definition)
+
+
+_host: _QuietHost | None = None
+
+
+def host() -> _QuietHost:
+    global _host
+    with LOCK:
+        if _host is None:
+            _host = _QuietHost()
+        return _host
+
+
+def register(
+    prefix: str, definitions: Sequence[tuple[Mapping[str, object], Mapping[str, Action]]]
+) -> tuple[str, ...]:
+    """Register rulesets (definition, actions by rule name); returns their new names."""
+    with LOCK:
+        number = next(_numbers)
+        names = tuple(f"{prefix}{number}.{i}" for i in range(len(definitions)))
+        made: list[str] = []
+        try:
+            for name, (definition, actions) in zip(names, definitions, strict=True):
+                ruleset = _Ruleset(name, host(), dumps(definition), actions)
+                host()._ruleset_directory[name] = ruleset
+                host()._ruleset_list.append(ruleset)
+                made.append(name)
+        except BaseException:
+            drop(made)
+            raise
+        return names
+
+
+def drop(names: Sequence[str]) -> None:
+    """Forget rulesets and free their C memory (durable itself has no unregister)."""
+    with LOCK:
+        for name in names:
+            ruleset = host()._ruleset_directory.pop(name, None)
+            if ruleset is not None:
+                host()._ruleset_list.remove(ruleset)
+                durable_rules_engine.delete_ruleset(ruleset._handle)
+
+
+def registered() -> int:
+    """How many rulesets are registered (for tests of leaks)."""
+    with LOCK:
+        return len(host()._ruleset_directory)
+
+
+def assert_fact(name: str, fact: str) -> dict[str, object] | None:
+    """Assert one fact (our JSON text) and run the actions; returns durable's state
+    (which carries "exception" when an action raised), or None if nothing fired."""
+    ruleset = host()._ruleset_directory[name]
+
+    def call(text: str) -> object:
+        return ruleset._handle_result(durable_rules_engine.assert_fact(ruleset._handle, text), text)
+
+    state: dict[str, object] | None = host()._handle_function(ruleset, call, fact, None)
+    return state
+
+
+def delete_state(name: str, sid: str) -> None:
+    try:
+        host()._ruleset_directory[name].delete_state(sid)
+    except durable_rules_engine.error as error:
+        if "error code: 309" not in str(error):  # 309: no such session, nothing to free
+            raise

@@ -1,0 +1,140 @@
+"""The rule model: frozen dataclasses built once from schema-validated rule YAML."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Literal, cast, get_args
+
+Op = Literal[
+    "eq", "ne", "lt", "le", "gt", "ge", "in", "not_in", "contains", "contains_any", "exists"
+]
+OPS: tuple[str, ...] = get_args(Op)
+
+
+@dataclass(frozen=True)
+class Leaf:
+    """`{fact: PATH, OP: VALUE}`; list values are tuples, `exists` takes a bool."""
+
+    fact: str
+    op: Op
+    value: object
+
+
+@dataclass(frozen=True)
+class All:
+    children: tuple[Condition, ...]
+
+
+@dataclass(frozen=True)
+class Any_:
+    children: tuple[Condition, ...]
+
+
+@dataclass(frozen=True)
+class Not:
+    child: Condition
+
+
+Condition = Leaf | All | Any_ | Not
+
+
+@dataclass(frozen=True)
+class Action:
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    priority: str | None = None
+    set: tuple[tuple[str, object], ...] = ()
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    title_zh: str
+    title_en: str
+    when: Condition | None
+    then: Action
+    layer: str = "base"
+    location: tuple[str, int, int] | None = None
+
+
+def condition_from_data(data: object) -> Condition:
+    """Build a condition from its YAML form; `data` is assumed schema-validated."""
+    node = _mapping(data)
+    if "all" in node:
+        return All(tuple(condition_from_data(child) for child in _items(node["all"])))
+    if "any" in node:
+        return Any_(tuple(condition_from_data(child) for child in _items(node["any"])))
+    if "not" in node:
+        return Not(condition_from_data(node["not"]))
+    ops = [key for key in node if key in OPS]
+    if "fact" not in node or len(ops) != 1:
+        raise ValueError(f"not a condition: {data!r}")
+    return Leaf(str(node["fact"]), cast(Op, ops[0]), freeze(node[ops[0]]))
+
+
+def rule_from_data(
+    data: Mapping[str, object],
+    layer: str = "base",
+    location: tuple[str, int, int] | None = None,
+) -> Rule:
+    """Build a rule from the YAML mapping of one rule (id, title, when?, then)."""
+    title = _mapping(data.get("title") or {})
+    then = _mapping(data.get("then") or {})
+    when = data.get("when")
+    priority = then.get("priority")
+    action = Action(
+        include=_strings(then.get("include")),
+        exclude=_strings(then.get("exclude")),
+        priority=None if priority is None else str(priority),
+        set=tuple((str(k), freeze(v)) for k, v in _mapping(then.get("set") or {}).items()),
+    )
+    return Rule(
+        id=str(data["id"]),
+        title_zh=str(title.get("zh", "")),
+        title_en=str(title.get("en", "")),
+        when=None if when is None else condition_from_data(when),
+        then=action,
+        layer=layer,
+        location=location,
+    )
+
+
+def freeze(value: object) -> object:
+    """YAML lists become tuples, so conditions stay hashable and immutable."""
+    if isinstance(value, list | tuple):
+        return tuple(freeze(item) for item in value)
+    return value
+
+
+def leaves(cond: Condition | None) -> Iterator[Leaf]:
+    """Every leaf of a condition, in the order written."""
+    if cond is None:
+        return
+    if isinstance(cond, Leaf):
+        yield cond
+    elif isinstance(cond, Not):
+        yield from leaves(cond.child)
+    else:
+        for child in cond.children:
+            yield from leaves(child)
+
+
+def facts_read(rule: Rule) -> frozenset[str]:
+    return frozenset(leaf.fact for leaf in leaves(rule.when))
+
+
+def _mapping(data: object) -> Mapping[str, object]:
+    if not isinstance(data, Mapping):
+        raise ValueError(f"expected a mapping, got {data!r}")
+    return cast(Mapping[str, object], data)
+
+
+def _items(data: object) -> tuple[object, ...]:
+    if not isinstance(data, list | tuple):
+        raise ValueError(f"expected a list, got {data!r}")
+    return tuple(data)
+
+
+def _strings(data: object) -> tuple[str, ...]:
+    return () if data is None else tuple(str(item) for item in _items(data))

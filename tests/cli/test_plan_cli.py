@@ -1,0 +1,131 @@
+"""`opsbook plan` as a manager uses it: formats, bad facts, safe writing, kept progress."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+ROOT = Path(__file__).parents[2]
+COFFEE = str(ROOT / "examples" / "coffee-chain.yaml")
+CONSULTING = str(ROOT / "examples" / "consulting-firm.yaml")
+
+
+def test_markdown_plan_on_stdout(run_cli) -> None:
+    code, out, err = run_cli("plan", COFFEE, "--lang", "en")
+    assert code == 0, err
+    assert out.startswith("# Operations action plan: ")
+    assert "- [ ] **" in out
+
+
+def test_bad_facts_are_located_with_a_fix(run_cli, build_tree, tmp_path: Path) -> None:
+    build_tree(tmp_path, {"facts.yaml": """\
+        client: {name: X}
+        industy: retail
+        business_model: b2c
+        stage: growth
+        offering: servce
+        kpis: {complaint_rate: 1.7}
+        """})
+    code, out, err = run_cli("plan", str(tmp_path / "facts.yaml"))
+    assert code == 1 and out == ""
+    assert "Traceback" not in err
+    assert f"{tmp_path / 'facts.yaml'}:2:1: unknown fact `industy`; did you mean `industry`?" in err
+    assert "5:11: `offering` value `servce` is not allowed; did you mean `service`?" in err
+    assert "6:24: `kpis.complaint_rate` value 1.7 is out of range (0 to 1)" in err
+
+
+def test_missing_facts_file_is_a_usage_problem(run_cli, tmp_path: Path) -> None:
+    code, _, err = run_cli("plan", str(tmp_path / "nope.yaml"))
+    assert code == 1 and "cannot read file" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("args", [["--start", "2027-13-01"], ["--format", "xlsx"], ["--format", "pdf"]])
+def test_usage_errors_exit_2(run_cli, args: list[str]) -> None:
+    code, _, err = run_cli("plan", COFFEE, *args)
+    assert code == 2 and "Traceback" not in err
+
+
+def test_never_overwrites_silently(run_cli, tmp_path: Path) -> None:
+    target = tmp_path / "plan.md"
+    target.write_text("my notes\n")
+    code, _, err = run_cli("plan", COFFEE, "-o", str(target))
+    assert code == 1 and "--update" in err and "--force" in err
+    assert target.read_text() == "my notes\n"
+    assert run_cli("plan", COFFEE, "-o", str(target), "--force")[0] == 0
+    assert target.read_text().startswith("# ")
+
+
+def test_interrupted_write_leaves_the_old_file(run_cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "plan.json"
+    target.write_text('{"old": true}')
+
+    def interrupted(src: str, dst: str) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "replace", interrupted)
+    code, _, _ = run_cli("plan", COFFEE, "-o", str(target), "--force")
+    assert code != 0
+    assert target.read_text() == '{"old": true}'
+    assert [p.name for p in tmp_path.iterdir()] == ["plan.json"], "no temporary file left behind"
+
+
+def _tick(path: Path, fmt: str, ids: list[str]) -> None:
+    if fmt == "md":
+        lines = [line.replace("- [ ]", "- [x]", 1) if any(f"`{i}`" in line for i in ids) else line
+                 for line in path.read_text().splitlines()]
+        path.write_text("\n".join(lines) + "\n")
+    elif fmt == "json":
+        data = json.loads(path.read_text())
+        for item in data["items"]:
+            item["done"] = item["id"] in ids
+        path.write_text(json.dumps(data))
+    elif fmt in ("csv", "ics"):
+        text = path.read_bytes().decode("utf-8")
+        for i in ids:
+            if fmt == "csv":
+                start = text.index(i + ",")
+                end = text.index("\r\n", start)
+                text = text[:start] + text[start:end].rsplit(",", 1)[0] + ",已完成" + text[end:]
+            else:
+                start = text.index(f"UID:{i}@opsbook")
+                at = text.index("STATUS:NEEDS-ACTION", start)
+                text = text[:at] + "STATUS:COMPLETED" + text[at + len("STATUS:NEEDS-ACTION"):]
+        path.write_bytes(text.encode("utf-8"))
+    else:
+        book = load_workbook(path)
+        sheet = book.active
+        for row in sheet.iter_rows(min_row=2):
+            if row[0].value in ids:
+                row[-1].value = "已完成"
+        book.save(path)
+
+
+def _done(path: Path, fmt: str) -> set[str]:
+    from generator.plan.progress import read_progress
+
+    return set(read_progress(path, fmt, str(path)).done)
+
+
+@pytest.mark.parametrize("fmt", ["md", "json", "csv", "ics", "xlsx"])
+def test_regenerating_keeps_every_tick(run_cli, tmp_path: Path, fmt: str) -> None:
+    target = tmp_path / f"plan.{fmt}"
+    assert run_cli("plan", COFFEE, "-o", str(target))[0] == 0
+    from generator.plan.progress import read_progress
+
+    ids = list(read_progress(target, fmt, str(target)).ids)
+    ticked = ids[: len(ids) // 2]
+    ticked.append("execution.logistics.carrier-sla")  # drops out for the consulting firm below
+    _tick(target, fmt, ticked)
+    assert _done(target, fmt) == set(ticked)
+    code, _, err = run_cli("plan", COFFEE, "-o", str(target), "--update")
+    assert code == 0, err
+    assert _done(target, fmt) == set(ticked), "every tick survives regeneration"
+    code, _, err = run_cli("plan", CONSULTING, "-o", str(target), "--update")
+    assert code == 0, err
+    assert "dropped out of the plan: execution.logistics.carrier-sla (was ticked)" in err
+    still = set(read_progress(target, fmt, str(target)).ids)
+    assert _done(target, fmt) == set(ticked) & still
