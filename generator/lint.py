@@ -127,7 +127,6 @@ def translations(index: Index) -> Iterator[Problem]:
 
 def lint(kb_dir: Path, rules_dir: Path) -> tuple[Problem, ...]:
     """Validation problems first; then, on a valid playbook, the quality warnings."""
-    from generator.kb.validate import validate_kb
     from generator.rules.layers import load_ruleset
 
     result = validate_playbook(kb_dir, rules_dir)
@@ -135,7 +134,7 @@ def lint(kb_dir: Path, rules_dir: Path) -> tuple[Problem, ...]:
     if result.kb is None or any(p.severity == "error" for p in problems):
         return tuple(problems)
     ruleset = load_ruleset(rules_dir, result.kb)
-    index = validate_kb(kb_dir).index
+    index = result.index
     for found in (unreachable(result.kb, ruleset), never_fire(ruleset), shadowed(result.kb, ruleset),
                   unused_facts(result.kb, ruleset), translations(index)):
         problems.extend(found)

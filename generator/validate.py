@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.errors import Problem
+from generator.errors import OpsbookError, Problem
 from generator.kb import schema
-from generator.kb.documents import load_all, yaml_files
+from generator.kb.documents import Index, load_all, yaml_files
 from generator.kb.loader import Document, JsonPath
 from generator.kb.model import KB
 from generator.kb.validate import validate_kb
@@ -19,6 +19,7 @@ class PlaybookResult:
     kb: KB | None
     problems: tuple[Problem, ...]
     counts: dict[str, int]
+    index: Index
 
 
 def rule_files(rules_dir: Path) -> list[Path]:
@@ -30,7 +31,9 @@ def rule_files(rules_dir: Path) -> list[Path]:
     return paths
 
 
-def check_rule_documents(docs: list[Document], kb: KB | None, extra_items: set[str]) -> tuple[list[Problem], list[tuple[Document, JsonPath]]]:
+def check_rule_documents(
+    docs: list[Document], kb: KB | None, extra_items: set[str]
+) -> tuple[list[Problem], list[tuple[Document, JsonPath]]]:
     problems: list[Problem] = []
     rules: list[tuple[Document, JsonPath]] = []
     for doc in docs:
@@ -54,4 +57,34 @@ def validate_playbook(kb_dir: Path, rules_dir: Path) -> PlaybookResult:
         ("phases", "phase"), ("steps", "step"), ("items", "item"), ("roles", "role"), ("kpis", "kpi"),
         ("glossary", "term"), ("templates", "template"), ("facts", "fact"))}
     counts["rules"] = len(rules)
-    return PlaybookResult(result.kb, tuple(sorted(set(problems))), counts)
+    if result.kb is not None and not problems:
+        problems.extend(_overlay_problems(result.kb, rules_dir))
+    problems.extend(_test_file_problems(rules_dir))
+    return PlaybookResult(result.kb, tuple(sorted(set(problems))), counts, result.index)
+
+
+def _test_file_problems(rules_dir: Path) -> list[Problem]:
+    """Rule test files are checked against their schema here; `opsbook rules test` runs them."""
+    folders = [rules_dir / "tests", *(folder / "tests" for folder in overlay_folders(rules_dir))]
+    docs, problems = load_all([p for f in folders if f.is_dir() for p in yaml_files(f)])
+    for doc in docs:
+        problems.extend(schema.check(doc, "ruletests"))
+    return problems
+
+
+def overlay_folders(rules_dir: Path) -> list[Path]:
+    clients = rules_dir / "clients"
+    return sorted(p for p in clients.iterdir() if p.is_dir()) if clients.is_dir() else []
+
+
+def _overlay_problems(kb: KB, rules_dir: Path) -> list[Problem]:
+    """Each client overlay on top of the layers it extends: unknown rules, colliding items..."""
+    from generator.rules.layers import load_ruleset
+
+    problems: list[Problem] = []
+    for folder in overlay_folders(rules_dir):
+        try:
+            load_ruleset(rules_dir, kb, [folder])
+        except OpsbookError as exc:
+            problems.extend(exc.problems)
+    return problems

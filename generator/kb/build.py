@@ -7,12 +7,12 @@ from typing import Any
 from generator.kb.documents import Entry, Index
 from generator.kb.model import (
     KB,
+    PHASES,
     Fact,
     FactValue,
     Handbook,
     Item,
     Kpi,
-    PHASES,
     Loc,
     Phase,
     Role,

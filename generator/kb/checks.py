@@ -23,7 +23,9 @@ KIND_NAMES = {"phase": "phase", "step": "step", "item": "checklist item", "role"
               "section": "section", "handbook": "handbook"}
 
 
-def _ref(entry: Entry, key: str | tuple[str | int, ...], kind: str, value: object, known: dict[str, Entry]) -> Iterator[Problem]:
+def _ref(
+    entry: Entry, key: str | tuple[str | int, ...], kind: str, value: object, known: dict[str, Entry]
+) -> Iterator[Problem]:
     if isinstance(value, str) and value not in known:
         yield entry.problem(key, f"unknown {KIND_NAMES[kind]} `{value}`{suggest(value, known)}")
 
@@ -39,7 +41,10 @@ def check_phases(index: Index) -> Iterator[Problem]:
         expected = PHASES.index(entry.id) + 1 if entry.id in PHASES else None
         if expected is not None and entry.data.get("order") != expected:
             loop = ", ".join(PHASES)
-            yield entry.problem("order", f"phase `{entry.id}` is number {expected} in the operating loop ({loop}): set `order: {expected}`")
+            yield entry.problem(
+                "order",
+                f"phase `{entry.id}` is number {expected} in the operating loop ({loop}): set `order: {expected}`",
+            )
     fallback = next(iter(index.of("phase") or index.of("section") or []), None)
     for phase in PHASES:
         # Point at a step that belongs to the missing phase, where there is one.
@@ -74,7 +79,10 @@ def _later_dependencies(step: Entry, steps: dict[str, Entry]) -> Iterator[Proble
         if other is None or mine not in PHASES or other.data.get("phase") not in PHASES:
             continue
         if PHASES.index(other.data["phase"]) > PHASES.index(mine):
-            yield step.problem(("depends_on", i), f"step `{step.id}` depends on `{dep}` of a later phase: dependencies point to earlier steps")
+            yield step.problem(
+                ("depends_on", i),
+                f"step `{step.id}` depends on `{dep}` of a later phase: dependencies point to earlier steps",
+            )
 
 
 def check_items(index: Index) -> Iterator[Problem]:
@@ -89,12 +97,18 @@ def check_items(index: Index) -> Iterator[Problem]:
             owner = data.get("owner")
             yield from _ref(item, "owner", "role", owner, roles)
             if isinstance(owner, str) and owner in roles and raci.get(owner) not in ("R", "A"):
-                yield item.problem("owner", f"owner `{owner}` is not Responsible or Accountable in the RACI of `{step.id}`", "warning")
+                yield item.problem(
+                    "owner", f"owner `{owner}` is not Responsible or Accountable in the RACI of `{step.id}`", "warning"
+                )
             yield from _refs(item, "depends_on", "item", items)
             yield from _due_order(item, items)
             due = data.get("due_days")
             if isinstance(due, int) and due > limit:
-                yield item.problem("due_days", f"due after {due} days, beyond the {step.data.get('horizon')} horizon of its step ({limit} days)", "warning")
+                yield item.problem(
+                    "due_days",
+                    f"due after {due} days, beyond the {step.data.get('horizon')} horizon of its step ({limit} days)",
+                    "warning",
+                )
 
 
 def _due_order(item: Entry, items: dict[str, Entry]) -> Iterator[Problem]:
@@ -103,7 +117,11 @@ def _due_order(item: Entry, items: dict[str, Entry]) -> Iterator[Problem]:
         other = items.get(dep)
         other_due = other.data.get("due_days") if other else None
         if isinstance(due, int) and isinstance(other_due, int) and other_due > due:
-            yield item.problem(("depends_on", i), f"due after {due} days but depends on `{dep}`, due after {other_due}: make it due on day {other_due} or later")
+            yield item.problem(
+                ("depends_on", i),
+                f"due after {due} days but depends on `{dep}`, due after {other_due}: "
+                f"make it due on day {other_due} or later",
+            )
 
 
 def _cycles(kind: str, index: Index) -> Iterator[Problem]:
@@ -144,14 +162,18 @@ def check_sources(index: Index) -> Iterator[Problem]:
     if not sections:
         return
     cited: set[str] = set()
-    for kind, entries in sorted(index.entries.items()):
+    for _kind, entries in sorted(index.entries.items()):
         for entry in entries:
             for i, source in enumerate(entry.data.get("sources") or []):
                 cited.add(source)
                 yield from _ref(entry, ("sources", i), "section", source, sections)
     for sid, entry in sections.items():
         if sid not in cited:
-            yield entry.problem("id", f"section {sid} is cited by no element: cite it in `sources:` where its content is used", "warning")
+            yield entry.problem(
+                "id",
+                f"section {sid} is cited by no element: cite it in `sources:` where its content is used",
+                "warning",
+            )
 
 
 def check_facts(index: Index) -> Iterator[Problem]:
@@ -187,12 +209,18 @@ def check_kpis(index: Index) -> Iterator[Problem]:
                 (isinstance(low, int | float) and value < low) or (isinstance(high, int | float) and value > high))
             if outside:
                 span = f"{low} to {high if high is not None else 'any'}"
-                yield entry.problem(("thresholds", name), f"{name} threshold {value} is outside the KPI's range ({span})")
+                yield entry.problem(
+                    ("thresholds", name), f"{name} threshold {value} is outside the KPI's range ({span})"
+                )
         if isinstance(warn, int | float) and isinstance(crit, int | float):
             higher = entry.data.get("direction") == "higher_is_better"
             if (higher and crit > warn) or (not higher and crit < warn):
                 side = "below" if higher else "above"
-                yield entry.problem(("thresholds", "critical"), f"critical threshold must lie {side} the warning threshold for a KPI where {'higher' if higher else 'lower'} is better")
+                yield entry.problem(
+                    ("thresholds", "critical"),
+                    f"critical threshold must lie {side} the warning threshold for a KPI where "
+                    f"{'higher' if higher else 'lower'} is better",
+                )
     kpis = index.ids("kpi")
     anchor = next(iter(index.of("kpi")), None)
     for kpi in CORE_KPIS:

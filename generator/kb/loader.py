@@ -92,7 +92,8 @@ def read_text(path: Path, shown: str) -> str:
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
-            raise OpsbookError(Problem(shown, 1, 1, f"file is {size:,} bytes; the limit is {MAX_BYTES:,} (1 MiB): split it into smaller files"))
+            message = f"file is {size:,} bytes; the limit is {MAX_BYTES:,} (1 MiB): split it into smaller files"
+            raise OpsbookError(Problem(shown, 1, 1, message))
         raw = path.read_bytes()
     except OSError as exc:
         raise OpsbookError(Problem(shown, 1, 1, f"cannot read file: {exc.strerror}")) from None
@@ -120,7 +121,8 @@ def parse_yaml(text: str, shown: str) -> Document:
     if bad:
         line, col = _position(text.encode("utf-8"), len(text[: bad.start()].encode("utf-8")))
         code = f"U+{ord(bad.group()):04X}"
-        raise OpsbookError(Problem(shown, line, col, f"control character {code} is not allowed in YAML text: remove it"))
+        message = f"control character {code} is not allowed in YAML text: remove it"
+        raise OpsbookError(Problem(shown, line, col, message))
     loader = _Loader(text)
     try:
         return _Builder(loader, shown).document()
@@ -148,7 +150,9 @@ def _syntax_problem(exc: yaml.YAMLError, shown: str) -> Problem:
 class _Frame:
     __slots__ = ("anchor", "container", "nodes_before", "path", "pending_key", "seen")
 
-    def __init__(self, container: dict[str, Any] | list[Any], path: JsonPath, anchor: str | None, nodes_before: int) -> None:
+    def __init__(
+        self, container: dict[str, Any] | list[Any], path: JsonPath, anchor: str | None, nodes_before: int
+    ) -> None:
         self.container = container
         self.path = path
         self.anchor = anchor
@@ -196,7 +200,9 @@ class _Builder:
     def _count(self, event: Any, n: int = 1) -> None:
         self.nodes += n
         if self.nodes > MAX_NODES:
-            raise self.fail(event, f"the file expands to more than {MAX_NODES:,} values (alias expansion?): write it out plainly")
+            raise self.fail(
+                event, f"the file expands to more than {MAX_NODES:,} values (alias expansion?): write it out plainly"
+            )
 
     def _slot(self, event: Any) -> JsonPath | None:
         """Where the next value goes; None when it is a mapping key."""
@@ -232,7 +238,8 @@ class _Builder:
         key = event.value
         if key == "<<" and event.implicit[0]:
             raise self.fail(event, "merge keys (<<) are not supported: write the keys out")
-        here = (event.start_mark.line + 1, event.start_mark.column + 1)
+        mark = event.start_mark
+        here = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
         if key in top.seen:
             first = top.seen[key]
             raise self.fail(event, f"duplicate key `{key}` (first defined at line {first[0]}): remove one of them")
@@ -243,7 +250,11 @@ class _Builder:
     def _check_tag(self, event: Any, allowed: set[str]) -> None:
         tag = event.tag
         if tag and tag not in allowed and tag != "!":
-            raise self.fail(event, f"tag `{_short(tag)}` is not allowed: only plain YAML values (text, numbers, true/false, lists, mappings)")
+            raise self.fail(
+                event,
+                f"tag `{_short(tag)}` is not allowed: "
+                "only plain YAML values (text, numbers, true/false, lists, mappings)",
+            )
 
     def _scalar(self, event: Any) -> None:
         path = self._slot(event)
@@ -258,7 +269,10 @@ class _Builder:
 
     def _construct(self, event: Any) -> Any:
         if event.tag in (None, "!") or event.tag == "tag:yaml.org,2002:str":
-            tag = self.loader.resolve(yaml.ScalarNode, event.value, event.implicit) if event.tag is None else "tag:yaml.org,2002:str"
+            if event.tag is None:
+                tag = self.loader.resolve(yaml.ScalarNode, event.value, event.implicit)
+            else:
+                tag = "tag:yaml.org,2002:str"
         else:
             tag = event.tag
         if tag == _TIMESTAMP or tag == "tag:yaml.org,2002:str":

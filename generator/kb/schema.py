@@ -15,7 +15,8 @@ SCHEMA_NAMES = ("kb", "rules", "overlay", "ruletests", "facts", "plan")
 
 # Human descriptions of the ID patterns the schemas use.
 _PATTERNS = {
-    "^[a-z0-9][a-z0-9-]*(\\.[a-z0-9][a-z0-9-]*)*$": "an ID of lowercase letters, digits and `-`, with dots between levels",
+    "^[a-z0-9][a-z0-9-]*(\\.[a-z0-9][a-z0-9-]*)*$":
+        "an ID of lowercase letters, digits and `-`, with dots between levels",
     "^[a-z][a-z0-9_]*$": "a snake_case ID (lowercase letters, digits and `_`)",
     "^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)*$": "a snake_case name, with dots between levels",
     "^[AB][0-9]+(\\.[0-9]+)*$": "a handbook section ID such as `A1.2` or `B5.1`",
@@ -105,7 +106,8 @@ def _problem(doc: Document, error: Any) -> Problem:
         return doc.problem(path, f"`{_short(value)}` is not {what}")
     if kind == "minProperties":
         keys = ", ".join(f"`{k}`" for k in sorted(error.schema.get("properties", {})))
-        return doc.problem(path, f"needs at least {expected} key{'s' * (expected != 1)}" + (f" such as {keys}" if keys else ""))
+        examples = f" such as {keys}" if keys else ""
+        return doc.problem(path, f"needs at least {expected} key{'s' * (expected != 1)}" + examples)
     if kind == "minItems":
         return doc.problem(path, f"needs at least {expected} entr{'y' if expected == 1 else 'ies'}")
     if kind == "minLength":

@@ -32,7 +32,11 @@ def index_documents(docs: list[Document]) -> tuple[Index, list[Problem]]:
             if first is not None and entry.id:
                 line, _ = first.doc.at(first.path)
                 where = f"{first.doc.path}:{line}"
-                problems.append(entry.problem("id", f"duplicate {KIND_NAMES[entry.kind]} ID `{entry.id}` (first defined at {where}): IDs are unique per kind"))
+                problems.append(entry.problem(
+                    "id",
+                    f"duplicate {KIND_NAMES[entry.kind]} ID `{entry.id}` (first defined at {where}): "
+                    "IDs are unique per kind",
+                ))
     return index, problems
 
 

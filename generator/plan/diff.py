@@ -50,6 +50,10 @@ def _rule_causes(reasons: list[dict[str, Any]], old: dict[str, Any], new: dict[s
         facts = {m["fact"] for m in reason.get("matched", [])}
         changed = _fact_changes(old.get("facts", {}), new.get("facts", {}), facts)
         derived = _fact_changes(old.get("derived", {}), new.get("derived", {}), facts)
+        if derived and not changed:
+            client = set(old.get("facts", {})) | set(new.get("facts", {}))
+            underlying = _fact_changes(old.get("facts", {}), new.get("facts", {}), client)
+            derived = [f"{d}, derived from {', '.join(underlying)}" if underlying else d for d in derived]
         layer = reason.get("layer", "")
         new_layer = layer not in old.get("layers", []) or layer not in new.get("layers", [])
         tail = "; ".join(changed + derived) or (f"layer {layer} added or removed" if new_layer else "rules changed")

@@ -31,9 +31,7 @@ class Outcome:
     derived: tuple[tuple[str, object], ...]
 
 
-def settle(
-    rules: Sequence[Rule], levels: Sequence[Level], facts: Mapping[str, object], fire: Fire
-) -> Outcome:
+def settle(rules: Sequence[Rule], levels: Sequence[Level], facts: Mapping[str, object], fire: Fire) -> Outcome:
     current = {k: v for k, v in facts.items() if v is not None}
     derived: Derived = {}
     fired: set[int] = set()
@@ -73,14 +71,10 @@ def _settle_cycle(
             break
         seen.append(key)
     names = ", ".join(rules[i].id for i in level.rules)
-    raise RuleError(
-        f"rules {names} never settle: their derived facts keep changing (a cycle through `not`?)"
-    )
+    raise RuleError(f"rules {names} never settle: their derived facts keep changing (a cycle through `not`?)")
 
 
-def _derive(
-    rules: Sequence[Rule], hits: Set[int], facts: Mapping[str, object], earlier: Derived
-) -> Derived:
+def _derive(rules: Sequence[Rule], hits: Set[int], facts: Mapping[str, object], earlier: Derived) -> Derived:
     new: Derived = {}
     for i in sorted(hits):
         for name, value in rules[i].then.set:
@@ -91,14 +85,9 @@ def _derive(
                     f"({new[name][0]!r} and {value!r})"
                 )
             if name in facts and not _same_value(facts[name], value):
-                source = (
-                    f"rule {rules[earlier[name][1]].id}"
-                    if name in earlier
-                    else "the client's facts"
-                )
+                source = f"rule {rules[earlier[name][1]].id}" if name in earlier else "the client's facts"
                 raise RuleError(
-                    f"rule {rules[i].id} sets fact {name} to {value!r}, "
-                    f"but {source} already made it {facts[name]!r}"
+                    f"rule {rules[i].id} sets fact {name} to {value!r}, but {source} already made it {facts[name]!r}"
                 )
             new.setdefault(name, (value, i))
     return new

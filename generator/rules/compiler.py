@@ -59,9 +59,7 @@ def compile_rules(rules: Sequence[Rule], budget: Budget = DURABLE) -> Program:
     return Program(rules, levels)
 
 
-def _compile_level(
-    rules: tuple[Rule, ...], level: Level, slots: dict[str, Slot], budget: Budget
-) -> CompiledLevel:
+def _compile_level(rules: tuple[Rule, ...], level: Level, slots: dict[str, Slot], budget: Budget) -> CompiledLevel:
     constant: list[int] = []
     pieces: list[Piece] = []
     for index in level.rules:
@@ -80,17 +78,13 @@ def _piece(rule: int, node: Node) -> Piece:
     return Piece(rule, to_durable(conj((TYPE_TEST, node))), pattern_cost(node), paths(node))
 
 
-def _shards(
-    rules: tuple[Rule, ...], pieces: list[Piece], slots: dict[str, Slot], budget: Budget
-) -> tuple[Shard, ...]:
+def _shards(rules: tuple[Rule, ...], pieces: list[Piece], slots: dict[str, Slot], budget: Budget) -> tuple[Shard, ...]:
     shards: list[Shard] = []
     group: list[Piece] = []
     used, read = Cost(0, 0, 0, 0), frozenset[str]()
     for piece in pieces:
         if len(piece.paths) > MAX_PATHS:
-            raise RuleError(
-                f"rule {rules[piece.rule].id} reads more than {MAX_PATHS} facts in one `all`"
-            )
+            raise RuleError(f"rule {rules[piece.rule].id} reads more than {MAX_PATHS} facts in one `all`")
         # Groups count per durable rule, not per ruleset: the piece fits on its own.
         own = Cost(piece.cost.paths, 0, piece.cost.links, piece.cost.tests)
         if group and (not budget.admits(used + own) or len(read | piece.paths) > MAX_PATHS):
@@ -110,11 +104,7 @@ def _shard(pieces: list[Piece], read: frozenset[str], slots: dict[str, Slot]) ->
 def make_slots(rules: Sequence[Rule]) -> dict[str, Slot]:
     """Durable property names for every fact path a rule reads."""
     all_leaves = [leaf for rule in rules for leaf in leaves(rule.when)]
-    ordered = {
-        leaf.fact
-        for leaf in all_leaves
-        if leaf.op in ("lt", "le", "gt", "ge") and kind(leaf.value) == "s"
-    }
+    ordered = {leaf.fact for leaf in all_leaves if leaf.op in ("lt", "le", "gt", "ge") and kind(leaf.value) == "s"}
     flagged = {leaf.fact for leaf in all_leaves if leaf.op == "exists"}
     names = _Names()
     slots = {}

@@ -18,6 +18,7 @@ import durable_rules_engine  # type: ignore[import-not-found]  # durable's C cor
 from durable import engine as durable
 
 from generator.rules.encoding import dumps
+from generator.rules.results import RuleError
 
 Action = Callable[[object], None]
 LOCK = threading.RLock()
@@ -36,9 +37,7 @@ class _Ruleset(durable.Ruleset):
     read, and deletes the actions from the dict it is given.
     """
 
-    def __init__(
-        self, name: str, host: durable.Host, definition: str, actions: Mapping[str, Action]
-    ) -> None:
+    def __init__(self, name: str, host: durable.Host, definition: str, actions: Mapping[str, Action]) -> None:
         self._name = name
         self._host = host
         self._definition = definition
@@ -57,9 +56,7 @@ def host() -> _QuietHost:
         return _host
 
 
-def register(
-    prefix: str, definitions: Sequence[tuple[Mapping[str, object], Mapping[str, Action]]]
-) -> tuple[str, ...]:
+def register(prefix: str, definitions: Sequence[tuple[Mapping[str, object], Mapping[str, Action]]]) -> tuple[str, ...]:
     """Register rulesets (definition, actions by rule name); returns their new names."""
     with LOCK:
         number = next(_numbers)
@@ -93,21 +90,36 @@ def registered() -> int:
         return len(host()._ruleset_directory)
 
 
-def assert_fact(name: str, fact: str) -> dict[str, object] | None:
-    """Assert one fact (our JSON text) and run the actions; returns durable's state
-    (which carries "exception" when an action raised), or None if nothing fired."""
-    ruleset = host()._ruleset_directory[name]
+def run(name: str, fact: str, sid: str, act: Callable[[str], None]) -> None:
+    """Assert one fact (our JSON text) in a new session `sid`, call `act` with the name of
+    each durable rule durable hands out, and delete the session whatever happens.
 
-    def call(text: str) -> object:
-        return ruleset._handle_result(durable_rules_engine.assert_fact(ruleset._handle, text), text)
-
-    state: dict[str, object] | None = host()._handle_function(ruleset, call, fact, None)
-    return state
-
-
-def delete_state(name: str, sid: str) -> None:
+    This drives durable's C core the way its Python wrapper does, minus what we do not
+    need: the wrapper parses every matched fact back from JSON and rewrites the session
+    state after each action, and it swallows exceptions from actions into the state's
+    "exception" key. Here an exception from `act` abandons the action and propagates.
+    """
+    handle = host()._ruleset_directory[name]._handle
     try:
-        host()._ruleset_directory[name].delete_state(sid)
+        code, state = durable_rules_engine.assert_fact(handle, fact)
+        if code != 0:  # 1 nothing matched (the catch-all prevents it), 2 seen already
+            raise RuleError(f"durable_rules refused the fact (code {code}) in ruleset {name}")
+        started = durable_rules_engine.start_action_for_state(handle, state)
+        messages = started and started[1]
+        while messages:  # '{"<rule name>":...}'; our rule names need no escaping
+            try:
+                act(messages[2 : messages.index('"', 2)])
+            except BaseException:
+                durable_rules_engine.abandon_action(handle, state)
+                raise
+            messages = durable_rules_engine.complete_and_start_action(handle, state)
+    finally:
+        _delete_state(handle, sid)
+
+
+def _delete_state(handle: int, sid: str) -> None:
+    try:
+        durable_rules_engine.delete_state(handle, sid)
     except durable_rules_engine.error as error:
         if "error code: 309" not in str(error):  # 309: no such session, nothing to free
             raise

@@ -17,77 +17,48 @@ from collections.abc import Mapping, Sequence, Set
 from generator.rules import durable_host
 from generator.rules.chaining import settle
 from generator.rules.compiler import Program, Shard, compile_rules
-from generator.rules.wire import fact_json
 from generator.rules.model import Rule
-from generator.rules.reference import evaluation
+from generator.rules.proof import prover
 from generator.rules.results import Evaluation, Firing, Match, RuleError
 from generator.rules.splitting import DURABLE, Budget
+from generator.rules.wire import fact_json
 
 __all__ = ["Engine", "Evaluation", "Firing", "Match", "RuleError"]
 
 _CAP = 1000  # more than the alpha paths one pattern can match (compiler limits them)
-# Matches every fact, so durable never raises "not handled" (and after that, deleting the
+# Matches every fact, so durable never answers "not handled" (after which deleting the
 # session corrupts its memory). A catch-all that joins with a fact that never comes,
-# which would not even fire, crashes durable the same way.
+# and so would never fire, crashes durable the same way.
 _CATCH_ALL = {"all": [{"m": {"$ex": {"t": 1}}}]}
 
 
-class _Sink:
-    """Where the actions of one engine report; emptied before each durable call."""
-
-    def __init__(self) -> None:
-        self.hits: list[int] = []
-        self.failures: list[tuple[int, BaseException]] = []
-
-    def hit(self, rule: int) -> None:
-        self.hits.append(rule)
-
-
-def _action(rule: int, sink: _Sink) -> durable_host.Action:
-    # durable needs a function of exactly one parameter (two mean "async"), hence a
-    # closure rather than a default argument or functools.partial.
-    def run(c: object) -> None:
-        try:
-            sink.hit(rule)
-        except BaseException as error:
-            sink.failures.append((rule, error))  # durable would only keep its text
-            raise
-
-    return run
-
-
-def _ignore(c: object) -> None:
-    """The catch-all's action: nothing to do."""
+def _nothing(c: object) -> None:
+    """The action durable's own API would run (see durable_host.run for ours)."""
 
 
 class Engine:
     def __init__(self, rules: Sequence[Rule], *, budget: Budget = DURABLE) -> None:
         """Compile once; `budget` (durable's limits by default) is smaller only in tests."""
         self._program: Program = compile_rules(rules, budget)
-        self._sink = _Sink()
         self._sids = itertools.count(1)
+        self._levels = [level.level for level in self._program.levels]
+        self._proofs = [prover(rule.when) for rule in self._program.rules]
         shards = [shard for level in self._program.levels for shard in level.shards]
-        names = durable_host.register("opsbook", [self._definition(shard) for shard in shards])
+        names = durable_host.register("opsbook", [_definition(shard) for shard in shards])
         remaining = iter(names)
         self._names = tuple(
-            tuple(itertools.islice(remaining, len(lv.shards))) for lv in self._program.levels
+            tuple(itertools.islice(remaining, len(level.shards))) for level in self._program.levels
         )
         # Free the rulesets when the engine goes; the callback must not hold the engine.
         self._finalizer = weakref.finalize(self, durable_host.drop, names)
 
-    def _definition(self, shard: Shard) -> tuple[dict[str, object], dict[str, durable_host.Action]]:
-        definition: dict[str, object] = {"$catch-all": _CATCH_ALL}
-        actions: dict[str, durable_host.Action] = {"$catch-all": _ignore}
-        for number, piece in enumerate(shard.pieces):
-            definition[f"p{number}"] = {"all": [{"m": piece.pattern}], "cap": _CAP}
-            actions[f"p{number}"] = _action(piece.rule, self._sink)
-        return definition, actions
-
     def evaluate(self, facts: Mapping[str, object]) -> Evaluation:
-        rules, levels = self._program.rules, self._program.levels
+        rules = self._program.rules
         with durable_host.LOCK:
-            outcome = settle(rules, [level.level for level in levels], facts, self._fire)
-        return evaluation(rules, outcome)
+            outcome = settle(rules, self._levels, facts, self._fire)
+        # As in reference.evaluation: each fired rule explained from the final facts.
+        fired = (Firing(rules[i].id, rules[i].layer, self._proofs[i](outcome.facts)) for i in outcome.fired)
+        return Evaluation(tuple(fired), outcome.derived)
 
     def close(self) -> None:
         """Free the durable rulesets now rather than when the engine is collected."""
@@ -105,28 +76,35 @@ class Engine:
             raise RuleError("the engine is closed")
         sid = str(next(self._sids))
         text = fact_json(shard.slots, facts, sid)
-        sink = self._sink
-        sink.hits.clear()
-        sink.failures.clear()
+        fired: list[int] = []
+        owners = shard.owners
+
+        def act(durable_rule: str) -> None:
+            rule = owners.get(durable_rule)
+            if rule is not None:
+                try:
+                    self._on_fire(rule, fired)
+                except Exception as error:
+                    name = self._program.rules[rule].id
+                    raise RuleError(f"rule {name}: its action raised {error!r}") from error
+
         try:
-            state = durable_host.assert_fact(name, text)
+            durable_host.run(name, text, sid, act)
+        except RuleError:
+            raise
         except Exception as error:
-            raise RuleError(
-                f"durable_rules failed on rules {self._rule_ids(shard)}: {error}"
-            ) from error
-        finally:
-            durable_host.delete_state(name, sid)
-        if state is not None and "exception" in state:
-            raise self._action_error(shard, str(state["exception"]))
-        return sink.hits
+            rules = ", ".join(dict.fromkeys(self._program.rules[p.rule].id for p in shard.pieces))
+            raise RuleError(f"durable_rules failed on rules {rules}: {error}") from error
+        return fired
 
-    def _action_error(self, shard: Shard, message: str) -> RuleError:
-        if self._sink.failures:
-            rule, error = self._sink.failures[0]
-            return RuleError(f"rule {self._program.rules[rule].id}: its action raised {error!r}")
-        return RuleError(
-            f"durable_rules reported an error for rules {self._rule_ids(shard)}: {message}"
-        )
+    def _on_fire(self, rule: int, fired: list[int]) -> None:
+        """The action of every rule: note that it fired."""
+        fired.append(rule)
 
-    def _rule_ids(self, shard: Shard) -> str:
-        return ", ".join(dict.fromkeys(self._program.rules[p.rule].id for p in shard.pieces))
+
+def _definition(shard: Shard) -> tuple[dict[str, object], dict[str, durable_host.Action]]:
+    definition: dict[str, object] = {"$catch-all": _CATCH_ALL}
+    definition.update(
+        (name, {"all": [{"m": piece.pattern}], "cap": _CAP}) for name, piece in shard.named()
+    )
+    return definition, dict.fromkeys(definition, _nothing)

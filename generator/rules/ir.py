@@ -85,11 +85,7 @@ def cost(node: Node) -> Cost:
     if isinstance(node, Conj):
         paths = math.prod(p.paths for p in parts)
     else:
-        paths = (
-            max((p.paths for p in parts), default=0)
-            if node.exclusive
-            else sum(p.paths for p in parts)
-        )
+        paths = max((p.paths for p in parts), default=0) if node.exclusive else sum(p.paths for p in parts)
     return Cost(paths, group + sum(p.groups for p in parts), links, sum(p.tests for p in parts))
 
 

@@ -7,7 +7,7 @@ files, and its own checklist items (`items:`) that exist only for that client.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -119,24 +119,23 @@ def _client_items(layer: _Layer, kb: KB, problems: list[Problem]) -> list[Item]:
     return items
 
 
-def _apply_overlay(rules: list[Rule], overlay: Document, problems: list[Problem]) -> list[Rule]:
+def _overlay_problems(overlay: Document, known: set[str]) -> Iterator[Problem]:
+    """Disabling or overriding a rule that no earlier layer defines is a mistake."""
     data: dict[str, Any] = overlay.data or {}
-    known = {r.id for r in rules}
     for i, rid in enumerate(data.get("disable") or []):
         if rid not in known:
-            problems.append(
-                overlay.problem(("disable", i), f"cannot disable unknown rule `{rid}`{suggest(rid, known)}")
-            )
-    disabled = set(data.get("disable") or [])
-    result = [r for r in rules if r.id not in disabled]
-    for rid, change in (data.get("override") or {}).items():
+            yield overlay.problem(("disable", i), f"cannot disable unknown rule `{rid}`{suggest(rid, known)}")
+    for rid in data.get("override") or {}:
         if rid not in known:
-            problems.append(
-                overlay.problem(("override", rid), f"cannot override unknown rule `{rid}`{suggest(rid, known)}", key=True)
-            )
-            continue
-        result = [_override(r, change) if r.id == rid else r for r in result]
-    return result
+            yield overlay.problem(("override", rid), f"cannot override unknown rule `{rid}`{suggest(rid, known)}",
+                                  key=True)
+
+
+def _apply_overlay(rules: list[Rule], overlay: Document) -> list[Rule]:
+    data: dict[str, Any] = overlay.data or {}
+    disabled = set(data.get("disable") or [])
+    overrides = data.get("override") or {}
+    return [_override(r, overrides[r.id]) if r.id in overrides else r for r in rules if r.id not in disabled]
 
 
 def _override(rule: Rule, change: dict[str, Any]) -> Rule:
@@ -146,30 +145,41 @@ def _override(rule: Rule, change: dict[str, Any]) -> Rule:
     return dataclasses.replace(rule, then=dataclasses.replace(then, **updates))
 
 
+def _rule_entries(doc: Document) -> list[dict[str, Any]]:
+    return list((doc.data or {}).get("rules") or [])
+
+
 def load_ruleset(rules_dir: Path, kb: KB, overlays: Sequence[Path] = ()) -> RuleSet:
     """The rules of base, the packs the overlays extend, and the overlays, in order."""
     layers, problems = _layers(rules_dir, overlays)
+    for layer in layers:
+        valid = []
+        for doc in layer.docs:
+            found = schema.check(doc, "rules")
+            problems.extend(found)
+            if not found:
+                valid.append(doc)
+        layer.docs = valid
     items: list[Item] = []
     for layer in layers:
         items += _client_items(layer, kb, problems)
+    located: list[tuple[Document, JsonPath]] = [
+        (doc, ("rules", i)) for layer in layers for doc in layer.docs for i in range(len(_rule_entries(doc)))]
+    problems += RuleChecker(kb, {i.id for i in items}).run(located)
+    known: set[str] = set()
     for layer in layers:
-        for doc in layer.docs:
-            problems.extend(schema.check(doc, "rules"))
-    located = [(doc, ("rules", i)) for layer in layers for doc in layer.docs
-               for i in range(len((doc.data or {}).get("rules") or []))]
-    if not problems:
-        problems += RuleChecker(kb, {i.id for i in items}).run(located)
+        if layer.overlay is not None:
+            problems.extend(_overlay_problems(layer.overlay, known))
+        known |= {rule["id"] for doc in layer.docs for rule in _rule_entries(doc)}
     if problems:
         raise OpsbookError(sorted(set(problems)))
     rules: list[Rule] = []
     for layer in layers:
-        if layer.overlay is not None and layer.overlay.data:
-            rules = _apply_overlay(rules, layer.overlay, problems)
+        if layer.overlay is not None:
+            rules = _apply_overlay(rules, layer.overlay)
         for doc in layer.docs:
-            for i, data in enumerate((doc.data or {}).get("rules") or []):
+            for i, data in enumerate(_rule_entries(doc)):
                 line, col = doc.at(("rules", i))
                 rules.append(rule_from_data(data, layer.name, (doc.path, line, col)))
-    if problems:
-        raise OpsbookError(sorted(set(problems)))
     paths = [Path(doc.path) for layer in layers for doc in layer.docs]
     return RuleSet(tuple(rules), tuple(layer.name for layer in layers), tuple(items), digest(paths))

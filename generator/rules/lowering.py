@@ -84,9 +84,7 @@ def _by_kind(listed: Iterable[object]) -> dict[str, list[object]]:
 def _in(slot: Slot, listed: tuple[object, ...]) -> tuple[Node, Node]:
     groups = _by_kind(listed)
     # Exclusive: one property holds one value, and only one kind is ever present.
-    positive = disj(
-        (Test(slot.path, slot.prop(k), "eq", v) for k, vs in groups.items() for v in vs), True
-    )
+    positive = disj((Test(slot.path, slot.prop(k), "eq", v) for k, vs in groups.items() for v in vs), True)
     negative = conj(_absent_or_none(slot, k, vs) for k, vs in groups.items())
     return positive, negative
 

@@ -6,9 +6,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Literal, cast, get_args
 
-Op = Literal[
-    "eq", "ne", "lt", "le", "gt", "ge", "in", "not_in", "contains", "contains_any", "exists"
-]
+Op = Literal["eq", "ne", "lt", "le", "gt", "ge", "in", "not_in", "contains", "contains_any", "exists"]
 OPS: tuple[str, ...] = get_args(Op)
 
 

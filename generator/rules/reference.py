@@ -30,8 +30,5 @@ def evaluate_reference(rules: Sequence[Rule], facts: Mapping[str, object]) -> Ev
 def evaluation(rules: Sequence[Rule], outcome: Outcome) -> Evaluation:
     """The Evaluation of a settled outcome, explaining each fired rule from the final facts."""
     # Final facts suffice: whatever a rule reads is set at its level or below.
-    fired = tuple(
-        Firing(rules[i].id, rules[i].layer, matched(rules[i].when, outcome.facts))
-        for i in outcome.fired
-    )
+    fired = tuple(Firing(rules[i].id, rules[i].layer, matched(rules[i].when, outcome.facts)) for i in outcome.fired)
     return Evaluation(fired, outcome.derived)

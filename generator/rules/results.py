@@ -9,7 +9,7 @@ class RuleError(Exception):
     """Base of the errors raised while compiling or evaluating rules; names the rule ids."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Match:
     """One leaf condition, with the client's actual value (None when the fact is absent).
 
@@ -22,14 +22,14 @@ class Match:
     actual: object
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Firing:
     rule: str
     layer: str
     matched: tuple[Match, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Evaluation:
     """Fired rules in rule definition order; derived facts sorted by name."""
 

@@ -52,29 +52,19 @@ def _split(node: Node, budget: Budget, made: list[int]) -> list[Node]:
     if budget.admits(pattern_cost(node)):
         made[0] += 1
         if made[0] > MAX_PIECES:
-            raise ValueError(
-                f"the condition needs more than {MAX_PIECES} durable rules; simplify it"
-            )
+            raise ValueError(f"the condition needs more than {MAX_PIECES} durable rules; simplify it")
         return [node]
     if isinstance(node, Disj):
         pieces = [p for child in node.children for p in _split(child, budget, made)]
         return _pack(pieces, node.exclusive, budget)
-    ors = (
-        [i for i, child in enumerate(node.children) if isinstance(child, Disj)]
-        if isinstance(node, Conj)
-        else []
-    )
+    ors = [i for i, child in enumerate(node.children) if isinstance(child, Disj)] if isinstance(node, Conj) else []
     if not isinstance(node, Conj) or not ors:
         raise ValueError("the condition has too many tests joined by `all`; split the rule")
     # Distribute the AND over its costliest OR: (a or b) and c -> (a and c) or (b and c).
     at = max(ors, key=lambda i: (cost(node.children[i]).paths, cost(node.children[i]).groups))
     before, alternatives, after = node.children[:at], node.children[at], node.children[at + 1 :]
     assert isinstance(alternatives, Disj)
-    pieces = [
-        p
-        for alt in alternatives.children
-        for p in _split(conj((*before, alt, *after)), budget, made)
-    ]
+    pieces = [p for alt in alternatives.children for p in _split(conj((*before, alt, *after)), budget, made)]
     # The first test of each piece is the one `before` starts with, so the pieces are
     # no longer "exclusive" in the sense durable needs; pack them as a plain OR.
     return _pack(pieces, False, budget)

@@ -42,9 +42,7 @@ def _dependencies(rules: Sequence[Rule]) -> list[list[int]]:
     for index, rule in enumerate(rules):
         for name, _ in rule.then.set:
             setters[name].append(index)
-    return [
-        sorted({s for fact in facts_read(rule) for s in setters.get(fact, ())}) for rule in rules
-    ]
+    return [sorted({s for fact in facts_read(rule) for s in setters.get(fact, ())}) for rule in rules]
 
 
 def _components(edges: list[list[int]]) -> list[list[int]]:
