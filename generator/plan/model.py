@@ -5,20 +5,18 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import NamedTuple
+
+from generator.rules.results import Match
 
 FORMAT = "opsbook-plan/1"
 PRIORITY_RANK = {"critical": 0, "high": 1, "medium": 2, "low": 3}
 DEFAULT_PRIORITY = "medium"
 
 
-@dataclass(frozen=True)
-class Matched:
-    """One condition of a rule that held, with the client's actual value."""
-
-    fact: str
-    op: str
-    value: object
-    actual: object
+# One condition of a rule that held, with the client's actual value: the engine's own
+# record, handed on as it is.
+Matched = Match
 
 
 @dataclass(frozen=True)
@@ -31,8 +29,9 @@ class Reason:
     matched: tuple[Matched, ...]
 
 
-@dataclass(frozen=True)
-class PlanItem:
+class ItemInfo(NamedTuple):
+    """What a plan item is, whatever the client: from the KB, in one language."""
+
     id: str
     step: str
     step_title: str
@@ -42,14 +41,72 @@ class PlanItem:
     done_when: str
     owner: str
     owner_title: str
-    priority: str
     horizon: str
-    due: dt.date
     recurrence: str | None
-    depends_on: tuple[str, ...]
     kpis: tuple[str, ...]
+
+
+class PlanItem(NamedTuple):
+    """One item of one client's plan: its KB facts plus what the rules decided.
+
+    A named tuple rather than a dataclass: plans hold hundreds of items and are made
+    in bulk, and tuples are the cheapest immutable records Python builds.
+    """
+
+    info: ItemInfo
+    priority: str
+    due: dt.date
+    depends_on: tuple[str, ...]
     because: tuple[Reason, ...]
     done: bool = False
+
+    @property
+    def id(self) -> str:
+        return self.info.id
+
+    @property
+    def step(self) -> str:
+        return self.info.step
+
+    @property
+    def step_title(self) -> str:
+        return self.info.step_title
+
+    @property
+    def phase(self) -> str:
+        return self.info.phase
+
+    @property
+    def domain(self) -> str:
+        return self.info.domain
+
+    @property
+    def title(self) -> str:
+        return self.info.title
+
+    @property
+    def done_when(self) -> str:
+        return self.info.done_when
+
+    @property
+    def owner(self) -> str:
+        return self.info.owner
+
+    @property
+    def owner_title(self) -> str:
+        return self.info.owner_title
+
+    @property
+    def horizon(self) -> str:
+        return self.info.horizon
+
+    @property
+    def recurrence(self) -> str | None:
+        return self.info.recurrence
+
+    @property
+    def kpis(self) -> tuple[str, ...]:
+        return self.info.kpis
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,10 @@
-"""From the rules that fired to plan items: what is in, its priority, owner, dates, and why."""
+"""From the rules that fired to plan items: what is in, its priority, owner, dates, and why.
+
+Everything that does not depend on the client is worked out once per playbook and
+language (a `Template`): the items in playbook order, what each rule's include and
+exclude expand to, and an order in which dependencies come first. Planning one client is
+then a few passes over small integer lists.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +19,7 @@ from generator.plan.model import (
     DEFAULT_PRIORITY,
     PRIORITY_RANK,
     Excluded,
-    Matched,
+    ItemInfo,
     Plan,
     PlanItem,
     Reason,
@@ -23,6 +29,9 @@ from generator.rules.layers import RuleSet
 
 RECURRENCE = {"once": None, "weekly": "FREQ=WEEKLY", "monthly": "FREQ=MONTHLY",
               "quarterly": "FREQ=MONTHLY;INTERVAL=3"}
+_RANKS = tuple(PRIORITY_RANK)  # rank -> name, highest first
+_DEFAULT_RANK = PRIORITY_RANK[DEFAULT_PRIORITY]
+_NONE = len(_RANKS)  # "no rule gave a priority"
 
 
 @dataclass(frozen=True)
@@ -49,79 +58,113 @@ def catalogue(kb: KB, extra: Iterable[Item]) -> Catalogue:
     return Catalogue(items, by_step)
 
 
-def _reasons(
-    evaluation: Evaluation, ruleset: RuleSet, lang: str
-) -> list[tuple[Reason, tuple[str, ...], tuple[str, ...], str | None]]:
-    rules = {r.id: r for r in ruleset.rules}
-    out = []
-    for firing in evaluation.fired:
-        rule = rules[firing.rule]
-        matched = tuple(Matched(m.fact, m.op, m.value, m.actual) for m in firing.matched)
-        title = rule.title_en if lang == "en" else rule.title_zh
-        reason = Reason(rule.id, firing.layer, title, matched)
-        out.append((reason, rule.then.include, rule.then.exclude, rule.then.priority))
-    return out
+@dataclass(frozen=True)
+class RulePlan:
+    """A rule's effect on the plan, as item positions."""
+
+    title: str
+    include: tuple[int, ...]
+    exclude: tuple[int, ...]
+    rank: int
 
 
-def _due_dates(chosen: list[Item], start: dt.date) -> dict[str, dt.date]:
-    """Start + offset, pushed later so that nothing is due before what it depends on."""
-    by_id = {i.id: i for i in chosen}
-    due: dict[str, dt.date] = {}
-
-    def resolve(item_id: str) -> dt.date:
-        if item_id not in due:
-            item = by_id[item_id]
-            own = start + dt.timedelta(days=item.due_days)
-            deps = [resolve(d) for d in item.depends_on if d in by_id]
-            due[item_id] = max([own, *deps])
-        return due[item_id]
-
-    for item in chosen:
-        resolve(item.id)
-    return due
+@dataclass(frozen=True)
+class Template:
+    lang: str
+    infos: tuple[ItemInfo, ...]
+    offsets: tuple[int, ...]  # due_days per position
+    deps: tuple[tuple[int, ...], ...]  # dependency positions per position
+    order: tuple[int, ...]  # positions, every dependency before its dependents
+    rules: Mapping[str, RulePlan]
+    phase_titles: Mapping[str, str]
+    digest: str
 
 
-def build_plan(kb: KB, ruleset: RuleSet, evaluation: Evaluation, facts: ClientFacts,
-               lang: str, start: dt.date) -> Plan:
-    """The plan for one client: a pure function of the KB, the rules, the evaluation and the facts."""
-    cat = catalogue(kb, ruleset.items)
-    because: dict[str, list[Reason]] = {}
-    excluded: dict[str, list[Reason]] = {}
-    priority: dict[str, str] = {}
-    for reason, include, exclude, prio in _reasons(evaluation, ruleset, lang):
-        for target in include:
-            for item_id in cat.expand(target):
-                because.setdefault(item_id, []).append(reason)
-                if prio and (item_id not in priority or PRIORITY_RANK[prio] < PRIORITY_RANK[priority[item_id]]):
-                    priority[item_id] = prio  # the highest priority any rule gave
-        for target in exclude:
-            for item_id in cat.expand(target):
-                excluded.setdefault(item_id, []).append(reason)
-    chosen = [item for item_id, item in cat.items.items() if item_id in because and item_id not in excluded]
-    due = _due_dates(chosen, start)
-    in_plan = {i.id for i in chosen}
-    items = tuple(_plan_item(kb, item, lang, priority.get(item.id, DEFAULT_PRIORITY), due[item.id],
-                             tuple(d for d in item.depends_on if d in in_plan), tuple(because[item.id]))
-                  for item in chosen)
-    dropped = tuple(Excluded(i, cat.items[i].title(lang), tuple(excluded[i]))
-                    for i in cat.items if i in because and i in excluded)
-    return Plan(client_name=facts.name, client_note=str(facts.values.get("client.note", "")),
-                start_date=start, lang=lang, layers=ruleset.layers,
-                kb_digest=_digest(kb.digest, ruleset.digest),
-                phase_titles={p.id: p.title(lang) for p in kb.phases}, facts=dict(facts.values),
-                items=items, excluded=dropped, derived=dict(evaluation.derived))
+def _topological(deps: tuple[tuple[int, ...], ...]) -> tuple[int, ...]:
+    order: list[int] = []
+    seen: set[int] = set()
+    for root in range(len(deps)):
+        stack = [(root, False)]
+        while stack:
+            node, ready = stack.pop()
+            if ready:
+                order.append(node)
+            elif node not in seen:
+                seen.add(node)
+                stack.append((node, True))
+                stack.extend((d, False) for d in deps[node] if d not in seen)
+    return tuple(order)
 
 
-def _plan_item(kb: KB, item: Item, lang: str, priority: str, due: dt.date,
-               depends_on: tuple[str, ...], because: tuple[Reason, ...]) -> PlanItem:
+def _info(kb: KB, item: Item, lang: str) -> ItemInfo:
     step = kb.step_by_id[item.step]
-    return PlanItem(id=item.id, step=step.id, step_title=step.title(lang), phase=step.phase,
-                    domain=step.domain, title=item.title(lang), done_when=item.done_when(lang),
-                    owner=item.owner, owner_title=kb.role_by_id[item.owner].title(lang),
-                    priority=priority, horizon=step.horizon, due=due,
-                    recurrence=RECURRENCE[item.cadence], depends_on=depends_on, kpis=step.kpis,
-                    because=because)
+    return ItemInfo(item.id, step.id, step.title(lang), step.phase, step.domain, item.title(lang),
+                    item.done_when(lang), item.owner, kb.role_by_id[item.owner].title(lang), step.horizon,
+                    RECURRENCE[item.cadence], step.kpis)
 
 
-def _digest(kb_digest: str, rules_digest: str) -> str:
-    return "sha256:" + hashlib.sha256(f"{kb_digest}|{rules_digest}".encode()).hexdigest()
+def template(kb: KB, ruleset: RuleSet, lang: str) -> Template:
+    """Everything about planning that does not depend on the client."""
+    cat = catalogue(kb, ruleset.items)
+    items = list(cat.items.values())
+    position = {item.id: n for n, item in enumerate(items)}
+    deps = tuple(tuple(position[d] for d in item.depends_on if d in position) for item in items)
+
+    def positions(targets: tuple[str, ...]) -> tuple[int, ...]:
+        return tuple(sorted({position[i] for t in targets for i in cat.expand(t)}))
+
+    rules = {r.id: RulePlan(r.title_en if lang == "en" else r.title_zh, positions(r.then.include),
+                            positions(r.then.exclude), PRIORITY_RANK[r.then.priority] if r.then.priority else _NONE)
+             for r in ruleset.rules}
+    digest = "sha256:" + hashlib.sha256(f"{kb.digest}|{ruleset.digest}".encode()).hexdigest()
+    return Template(lang, tuple(_info(kb, i, lang) for i in items), tuple(i.due_days for i in items), deps,
+                    _topological(deps), rules, {p.id: p.title(lang) for p in kb.phases}, digest)
+
+
+def build_plan(tpl: Template, ruleset: RuleSet, evaluation: Evaluation, facts: ClientFacts,
+               start: dt.date) -> Plan:
+    """The plan for one client: a pure function of the playbook, the evaluation and the facts."""
+    because: dict[int, list[Reason]] = {}
+    excluded: dict[int, list[Reason]] = {}
+    rank: dict[int, int] = {}
+    for firing in evaluation.fired:
+        effect = tpl.rules[firing.rule]
+        reason = Reason(firing.rule, firing.layer, effect.title, firing.matched)
+        for n in effect.include:
+            if n in because:
+                because[n].append(reason)
+            else:
+                because[n] = [reason]
+            if effect.rank < rank.get(n, _NONE):
+                rank[n] = effect.rank  # the highest priority any rule gave
+        for n in effect.exclude:
+            excluded.setdefault(n, []).append(reason)
+    chosen = because.keys() - excluded.keys()
+    due = _due(tpl, chosen, start.toordinal())
+    dates: dict[int, dt.date] = {}
+    infos, deps = tpl.infos, tpl.deps
+    items = []
+    for n in sorted(chosen):
+        ordinal = due[n]
+        day = dates.get(ordinal) or dates.setdefault(ordinal, dt.date.fromordinal(ordinal))
+        after = tuple(infos[d].id for d in deps[n] if d in chosen) if deps[n] else ()
+        items.append(PlanItem(infos[n], _RANKS[rank.get(n, _DEFAULT_RANK)], day, after, tuple(because[n])))
+    dropped = tuple(Excluded(infos[n].id, infos[n].title, tuple(excluded[n]))
+                    for n in sorted(because.keys() & excluded.keys()))
+    return Plan(client_name=facts.name, client_note=str(facts.values.get("client.note", "")), start_date=start,
+                lang=tpl.lang, layers=ruleset.layers, kb_digest=tpl.digest, phase_titles=tpl.phase_titles,
+                facts=dict(facts.values), items=tuple(items), excluded=dropped, derived=dict(evaluation.derived))
+
+
+def _due(tpl: Template, chosen: set[int], start: int) -> dict[int, int]:
+    """Start + offset, pushed later so that nothing is due before what it depends on."""
+    due: dict[int, int] = {}
+    offsets, deps = tpl.offsets, tpl.deps
+    for n in tpl.order:
+        if n in chosen:
+            day = start + offsets[n]
+            for d in deps[n]:
+                if d in chosen and due[d] > day:
+                    day = due[d]
+            due[n] = day
+    return due

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.errors import OpsbookError
@@ -14,7 +14,7 @@ from generator.kb.model import KB
 from generator.kb.validate import validate_kb
 from generator.plan.cache import cached, fingerprint
 from generator.plan.model import Plan
-from generator.plan.planner import build_plan
+from generator.plan.planner import Template, build_plan, template
 from generator.rules.engine import Engine, Evaluation
 from generator.rules.layers import RuleSet, load_ruleset
 
@@ -24,13 +24,19 @@ class Playbook:
     kb: KB
     ruleset: RuleSet
     engine: Engine
+    templates: dict[str, Template] = field(default_factory=dict, compare=False, repr=False)
 
     def evaluate(self, facts: ClientFacts) -> Evaluation:
         return self.engine.evaluate(facts.values)
 
+    def template(self, lang: str) -> Template:
+        if lang not in self.templates:
+            self.templates[lang] = template(self.kb, self.ruleset, lang)
+        return self.templates[lang]
+
     def plan(self, facts: ClientFacts, lang: str = "zh", start: dt.date | None = None) -> Plan:
         begin = start or facts.start_date or dt.date.today()
-        return build_plan(self.kb, self.ruleset, self.evaluate(facts), facts, lang, begin)
+        return build_plan(self.template(lang), self.ruleset, self.evaluate(facts), facts, begin)
 
 
 def load_kb(kb_dir: Path) -> KB:

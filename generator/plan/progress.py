@@ -108,7 +108,7 @@ def read_progress(path: Path, fmt: str, shown: str) -> Progress:
 
 def carry_progress(plan: Plan, progress: Progress) -> tuple[Plan, tuple[str, ...]]:
     """The plan with earlier ticks kept, and the earlier items no longer in it."""
-    items = tuple(dataclasses.replace(i, done=i.id in progress.done) for i in plan.items)
+    items = tuple(i._replace(done=i.id in progress.done) for i in plan.items)
     current = {i.id for i in plan.items}
     dropped = tuple(i for i in progress.ids if i not in current)
     return dataclasses.replace(plan, items=items), dropped

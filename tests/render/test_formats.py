@@ -53,7 +53,8 @@ def test_csv_has_bom_and_one_row_per_item(plan: Plan) -> None:
 def test_csv_and_xlsx_neutralise_formulas(hostile: Plan, tmp_path: Path) -> None:
     import dataclasses
 
-    item = dataclasses.replace(hostile.items[0], title="=SUM(A1:A9)", done_when="@cmd", step_title="-2+3")
+    first = hostile.items[0]
+    item = first._replace(info=first.info._replace(title="=SUM(A1:A9)", done_when="@cmd", step_title="-2+3"))
     evil = dataclasses.replace(hostile, items=(item,))
     rows = list(csv.reader(io.StringIO(RENDERERS["csv"].render(evil).decode("utf-8-sig"))))
     assert rows[1][3] == "'=SUM(A1:A9)" and rows[1][10] == "'@cmd" and rows[1][2] == "'-2+3"
