@@ -26,7 +26,7 @@ def _start(value: str | None) -> dt.date | None:
 
 
 @click.command()
-@click.argument("facts", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("facts", type=click.Path(path_type=Path, dir_okay=False), required=False)
 @click.option("--overlay", "overlays", multiple=True, type=click.Path(path_type=Path, file_okay=False),
               help="Client overlay folder, applied in order (repeatable).")
 @click.option("--format", "fmt", type=click.Choice(["md", "json", "csv", "ics", "xlsx"]), default=None,
@@ -38,13 +38,31 @@ def _start(value: str | None) -> dt.date | None:
               help="Write to FILE (atomically) instead of standard output.")
 @click.option("--update", is_flag=True, help="Merge into an existing FILE, keeping ticked items.")
 @click.option("--force", is_flag=True, help="Overwrite an existing FILE.")
+@click.option("--batch", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Plan every client of a JSONL file (one facts object per line) instead of FACTS.")
+@click.option("--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="With --batch: worker processes.")
+@click.option("--full", is_flag=True, help="With --batch: write whole opsbook-plan/1 plans, not batch records.")
 @click.option("--kb", "kb_dir", type=click.Path(path_type=Path, file_okay=False), default=None, hidden=True)
 @click.option("--rules", "rules_dir", type=click.Path(path_type=Path, file_okay=False), default=None, hidden=True)
 @user_errors
-def plan(facts: Path, overlays: tuple[Path, ...], fmt: str | None, lang: str, start: str | None,
-         output: Path | None, update: bool, force: bool, kb_dir: Path | None, rules_dir: Path | None) -> None:
+def plan(facts: Path | None, overlays: tuple[Path, ...], fmt: str | None, lang: str, start: str | None,
+         output: Path | None, update: bool, force: bool, batch: Path | None, jobs: int, full: bool,
+         kb_dir: Path | None, rules_dir: Path | None) -> None:
     """Generate the prioritised, dated action plan for the business described in FACTS."""
     from generator.render import RENDERERS, format_for_path
+
+    if (facts is None) == (batch is None):
+        raise click.UsageError("give either FACTS or --batch FILE.jsonl")
+    if output is not None and output.exists() and not (update or force) and batch is not None:
+        raise OpsbookError(Problem(str(output), 1, 1, "file exists: add --force to overwrite it"))
+    if batch is not None:
+        from generator.cli.batch import run
+
+        run(batch, output, jobs, full, lang, _start(start), kb_dir or default_kb(), rules_dir or default_rules(),
+            overlays)
+        return
+    assert facts is not None
 
     fmt = fmt or (format_for_path(str(output)) if output else None) or "md"
     if fmt == "xlsx" and output is None:

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Set
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from generator.facts import ClientFacts
 from generator.kb.model import KB, Item
@@ -121,9 +122,18 @@ def template(kb: KB, ruleset: RuleSet, lang: str) -> Template:
                     _topological(deps), rules, {p.id: p.title(lang) for p in kb.phases}, digest)
 
 
-def build_plan(tpl: Template, ruleset: RuleSet, evaluation: Evaluation, facts: ClientFacts,
-               start: dt.date) -> Plan:
-    """The plan for one client: a pure function of the playbook, the evaluation and the facts."""
+class Decision(NamedTuple):
+    """What the rules decided for one client, by item position: the plan before it is dressed
+    in KB text. Batch planning serialises this directly."""
+
+    chosen: tuple[int, ...]  # positions in the plan, in playbook order
+    rank: dict[int, int]
+    due: dict[int, int]  # date ordinals
+    because: dict[int, list[Reason]]
+    excluded: dict[int, list[Reason]]
+
+
+def decide(tpl: Template, evaluation: Evaluation, start: int) -> Decision:
     because: dict[int, list[Reason]] = {}
     excluded: dict[int, list[Reason]] = {}
     rank: dict[int, int] = {}
@@ -140,15 +150,26 @@ def build_plan(tpl: Template, ruleset: RuleSet, evaluation: Evaluation, facts: C
         for n in effect.exclude:
             excluded.setdefault(n, []).append(reason)
     chosen = because.keys() - excluded.keys()
-    due = _due(tpl, chosen, start.toordinal())
+    return Decision(tuple(sorted(chosen)), rank, _due(tpl, chosen, start), because, excluded)
+
+
+def priority_of(decision: Decision, n: int) -> str:
+    return _RANKS[decision.rank.get(n, _DEFAULT_RANK)]
+
+
+def build_plan(tpl: Template, ruleset: RuleSet, evaluation: Evaluation, facts: ClientFacts,
+               start: dt.date) -> Plan:
+    """The plan for one client: a pure function of the playbook, the evaluation and the facts."""
+    decision = decide(tpl, evaluation, start.toordinal())
+    chosen, due, because, excluded = set(decision.chosen), decision.due, decision.because, decision.excluded
     dates: dict[int, dt.date] = {}
     infos, deps = tpl.infos, tpl.deps
     items = []
-    for n in sorted(chosen):
+    for n in decision.chosen:
         ordinal = due[n]
         day = dates.get(ordinal) or dates.setdefault(ordinal, dt.date.fromordinal(ordinal))
         after = tuple(infos[d].id for d in deps[n] if d in chosen) if deps[n] else ()
-        items.append(PlanItem(infos[n], _RANKS[rank.get(n, _DEFAULT_RANK)], day, after, tuple(because[n])))
+        items.append(PlanItem(infos[n], priority_of(decision, n), day, after, tuple(because[n])))
     dropped = tuple(Excluded(infos[n].id, infos[n].title, tuple(excluded[n]))
                     for n in sorted(because.keys() & excluded.keys()))
     return Plan(client_name=facts.name, client_note=str(facts.values.get("client.note", "")), start_date=start,
@@ -156,7 +177,7 @@ def build_plan(tpl: Template, ruleset: RuleSet, evaluation: Evaluation, facts: C
                 facts=dict(facts.values), items=tuple(items), excluded=dropped, derived=dict(evaluation.derived))
 
 
-def _due(tpl: Template, chosen: set[int], start: int) -> dict[int, int]:
+def _due(tpl: Template, chosen: Set[int], start: int) -> dict[int, int]:
     """Start + offset, pushed later so that nothing is due before what it depends on."""
     due: dict[int, int] = {}
     offsets, deps = tpl.offsets, tpl.deps

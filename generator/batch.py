@@ -1,0 +1,186 @@
+"""Planning many clients: one facts object per JSONL line in, one result per line out,
+in input order. A bad line is reported with its line number; the others go on.
+
+Each result is an `opsbook-plan-batch/1` record: the rules' decisions for that client
+(items with priority, due date, dependencies and the rules behind them; the rules with the
+facts they matched). Titles and texts are left out: they come from the knowledge base the
+record's `kb_digest` names, the same for every client. `--full` writes whole
+`opsbook-plan/1` plans instead.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import multiprocessing
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from generator.errors import OpsbookError, Problem
+from generator.facts import ClientFacts, facts_from_document
+from generator.kb.loader import Document, parse_yaml
+from generator.plan.model import Plan, Reason
+from generator.plan.planner import Decision, Template, decide, priority_of
+from generator.plan.playbook import Playbook, load_playbook
+
+FORMAT = "opsbook-plan-batch/1"
+CHUNK = 25
+
+
+@dataclass(frozen=True)
+class Job:
+    kb_dir: Path
+    rules_dir: Path
+    overlays: tuple[Path, ...]
+    lang: str
+    start: dt.date | None
+    full: bool
+    shown: str  # the input file, as problems name it
+
+
+def _plain(value: object) -> object:
+    return list(value) if isinstance(value, tuple) else value
+
+
+def _rules(reasons: Sequence[Reason]) -> dict[str, Any]:
+    return {r.rule: {"layer": r.layer, "matched": [[m.fact, m.op, _plain(m.value), _plain(m.actual)]
+                                                  for m in r.matched]} for r in reasons}
+
+
+def _record(line: int, facts: ClientFacts, start: dt.date, tpl: Template, layers: Sequence[str],
+            derived: dict[str, object], items: list[list[Any]], excluded: list[list[Any]],
+            reasons: list[Reason]) -> dict[str, Any]:
+    return {"format": FORMAT, "line": line, "client": facts.name, "start_date": start.isoformat(),
+            "lang": tpl.lang, "layers": list(layers), "kb_digest": tpl.digest,
+            "facts": {k: _plain(v) for k, v in facts.values.items()},
+            "derived": {k: _plain(v) for k, v in derived.items()}, "rules": _rules(reasons),
+            "items": items, "excluded": excluded}
+
+
+def compact(line: int, tpl: Template, layers: Sequence[str], decision: Decision, facts: ClientFacts,
+            derived: dict[str, object], start: dt.date) -> dict[str, Any]:
+    """The batch record of one client, straight from the planner's decision."""
+    infos, deps, chosen, due = tpl.infos, tpl.deps, set(decision.chosen), decision.due
+    reasons: dict[str, Reason] = {}
+    days: dict[int, str] = {}
+    items = []
+    for n in decision.chosen:
+        because = decision.because[n]
+        rules = []
+        for reason in because:
+            rules.append(reason.rule)
+            if reason.rule not in reasons:
+                reasons[reason.rule] = reason
+        ordinal = due[n]
+        day = days.get(ordinal) or days.setdefault(ordinal, dt.date.fromordinal(ordinal).isoformat())
+        after = [infos[d].id for d in deps[n] if d in chosen] if deps[n] else []
+        items.append([infos[n].id, priority_of(decision, n), day, after, rules])
+    excluded = []
+    for n in sorted(decision.because.keys() & decision.excluded.keys()):
+        for reason in decision.excluded[n]:
+            reasons.setdefault(reason.rule, reason)
+        excluded.append([infos[n].id, [r.rule for r in decision.excluded[n]]])
+    return _record(line, facts, start, tpl, layers, derived, items, excluded, list(reasons.values()))
+
+
+def compact_from_plan(line: int, plan: Plan, tpl: Template, facts: ClientFacts) -> dict[str, Any]:
+    """The same record made from a whole plan: what planning the client alone gives."""
+    reasons: dict[str, Reason] = {}
+    for reason in [r for item in plan.items for r in item.because] + [r for e in plan.excluded for r in e.excluded_by]:
+        reasons.setdefault(reason.rule, reason)
+    items = [[i.id, i.priority, i.due.isoformat(), list(i.depends_on), [r.rule for r in i.because]] for i in plan.items]
+    excluded = [[e.id, [r.rule for r in e.excluded_by]] for e in plan.excluded]
+    return _record(line, facts, plan.start_date, tpl, plan.layers, dict(plan.derived), items, excluded,
+                   list(reasons.values()))
+
+
+def parse_line(text: str, line: int, shown: str, playbook: Playbook) -> ClientFacts:
+    """Facts from one JSONL line; problems carry the line number and column."""
+    bad = next((i for i, char in enumerate(text) if "\udc80" <= char <= "\udcff"), None)
+    if bad is not None:
+        raise OpsbookError(Problem(shown, line, bad + 1, "not valid UTF-8 text: save the file as UTF-8"))
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise OpsbookError(Problem(shown, line, exc.colno, f"JSON syntax error: {exc.msg}")) from None
+    try:
+        return facts_from_document(Document(shown, data), playbook.kb)
+    except OpsbookError:
+        pass  # parse again, slowly, only to say where each problem is
+    try:
+        facts_from_document(parse_yaml(text, shown), playbook.kb)
+    except OpsbookError as exc:
+        raise OpsbookError([dataclasses.replace(p, line=line) for p in exc.problems]) from None
+    raise AssertionError("facts refused once must be refused again")
+
+
+_STATE: dict[str, Any] = {}
+
+
+def _setup(job: Job) -> None:
+    _STATE["job"] = job
+    _STATE["playbook"] = load_playbook(job.kb_dir, job.rules_dir, job.overlays)
+
+
+def _one(line: int, text: str) -> tuple[str, tuple[Problem, ...]]:
+    job: Job = _STATE["job"]
+    playbook: Playbook = _STATE["playbook"]
+    try:
+        facts = parse_line(text, line, job.shown, playbook)
+    except OpsbookError as exc:
+        record = {"format": FORMAT, "line": line, "errors": [str(p) for p in exc.problems]}
+        return json.dumps(record, ensure_ascii=False), exc.problems
+    start = job.start or facts.start_date or dt.date.today()
+    tpl = playbook.template(job.lang)
+    evaluation = playbook.evaluate(facts)
+    if job.full:
+        from generator.render.jsonplan import plan_to_dict
+
+        plan = playbook.plan(facts, job.lang, start)
+        return json.dumps(plan_to_dict(plan), ensure_ascii=False, separators=(",", ":")), ()
+    decision = decide(tpl, evaluation, start.toordinal())
+    record = compact(line, tpl, playbook.ruleset.layers, decision, facts, dict(evaluation.derived), start)
+    return json.dumps(record, ensure_ascii=False, separators=(",", ":")), ()
+
+
+def _chunk(lines: list[tuple[int, str]]) -> list[tuple[str, tuple[Problem, ...]]]:
+    return [_one(n, text) for n, text in lines]
+
+
+def _chunks(lines: list[tuple[int, str]]) -> Iterator[list[tuple[int, str]]]:
+    for i in range(0, len(lines), CHUNK):
+        yield lines[i:i + CHUNK]
+
+
+def run_batch(job: Job, lines: list[tuple[int, str]], jobs: int,
+              progress: Callable[[int], None]) -> Iterator[tuple[str, tuple[Problem, ...]]]:
+    """Results in input order; `progress(n)` after every n lines."""
+    if jobs <= 1:
+        _setup(job)
+        for chunk in _chunks(lines):
+            yield from _chunk(chunk)
+            progress(len(chunk))
+        return
+    context = multiprocessing.get_context("fork")
+    with context.Pool(jobs, initializer=_setup, initargs=(job,)) as pool:
+        for chunk, results in zip(_chunks(lines), pool.imap(_chunk, _chunks(lines)), strict=True):
+            yield from results
+            progress(len(chunk))
+
+
+def read_lines(path: Path, shown: str) -> list[tuple[int, str]]:
+    """Non-blank lines with their numbers (bytes that are not UTF-8 are kept as surrogates,
+    so that line is reported and the others go on)."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise OpsbookError(Problem(shown, 1, 1, f"cannot read file: {exc.strerror}")) from None
+    lines = []
+    for number, data in enumerate(raw.split(b"\n"), start=1):
+        text = data.decode("utf-8", errors="surrogateescape").strip().removeprefix("\ufeff")
+        if text:
+            lines.append((number, text))
+    return lines
