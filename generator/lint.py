@@ -55,7 +55,8 @@ def unreachable(kb: KB, ruleset: RuleSet) -> Iterator[Problem]:
             continue
         for item_id in members:
             if item_id not in reached or item_id in always_out:
-                yield _warn(cat.items[item_id].loc, f"item `{item_id}` is in no plan: no rule that can fire includes it")
+                message = f"item `{item_id}` is in no plan: no rule that can fire includes it"
+                yield _warn(cat.items[item_id].loc, message)
 
 
 def never_fire(ruleset: RuleSet) -> Iterator[Problem]:
@@ -90,10 +91,8 @@ def unused_facts(kb: KB, ruleset: RuleSet) -> Iterator[Problem]:
     for fact in kb.facts:
         if fact.id in METADATA_FACTS:
             continue
-        if fact.type == "kpis":
-            hit = any(u.startswith(fact.id + ".") for u in used)
-        else:
-            hit = fact.id in used
+        prefix = fact.id + "."
+        hit = any(u.startswith(prefix) for u in used) if fact.type == "kpis" else fact.id in used
         if not hit:
             yield _warn(fact.loc, f"fact `{fact.id}` is declared but no rule uses it")
 

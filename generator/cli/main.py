@@ -4,6 +4,7 @@ so `opsbook --help` and fast paths such as `plan` import only what they use."""
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 from typing import Any
 
@@ -49,7 +50,14 @@ def cli() -> None:
 
 
 def main(argv: list[str] | None = None) -> Any:
-    return cli.main(args=argv, prog_name="opsbook")
+    try:
+        return cli.main(args=argv, prog_name="opsbook")
+    except Exception as exc:  # the last line of defence: a bug, never the user's input
+        if os.environ.get("OPSBOOK_DEBUG"):
+            raise
+        click.echo(f"opsbook: internal error ({type(exc).__name__}: {exc}); "
+                   "set OPSBOOK_DEBUG=1 to see where, and please report it", err=True)
+        return 1
 
 
 if __name__ == "__main__":

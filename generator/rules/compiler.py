@@ -8,8 +8,10 @@ durable: always-true ones fire in Python, never-true ones are dropped.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
+from types import MappingProxyType
 
 from generator.rules.encoding import Slot
 from generator.rules.ir import FALSE, TRUE, TYPE_TEST, Cost, Node, conj, paths, to_durable
@@ -20,7 +22,7 @@ from generator.rules.semantics import kind
 from generator.rules.splitting import DURABLE, Budget, pattern_cost, split
 from generator.rules.strata import Level, schedule
 
-MAX_PATHS = 100  # fact paths per shard: durable allows 255 properties per fact, a text takes 2-3
+MAX_PROPERTIES = 240  # per fact; durable allows 255, `t`, `sid` and `id` included (error 302)
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,15 @@ class Piece:
 class Shard:
     pieces: tuple[Piece, ...]
     slots: tuple[Slot, ...]  # the fact paths its pieces read
+
+    def named(self) -> Iterator[tuple[str, Piece]]:
+        """Each piece with its durable rule name."""
+        return ((f"p{number}", piece) for number, piece in enumerate(self.pieces))
+
+    @cached_property
+    def owners(self) -> Mapping[str, int]:
+        """The rule (index) of each durable rule name."""
+        return MappingProxyType({name: piece.rule for name, piece in self.named()})
 
 
 @dataclass(frozen=True)
@@ -83,11 +94,11 @@ def _shards(rules: tuple[Rule, ...], pieces: list[Piece], slots: dict[str, Slot]
     group: list[Piece] = []
     used, read = Cost(0, 0, 0, 0), frozenset[str]()
     for piece in pieces:
-        if len(piece.paths) > MAX_PATHS:
-            raise RuleError(f"rule {rules[piece.rule].id} reads more than {MAX_PATHS} facts in one `all`")
+        if _properties(piece.paths, slots) > MAX_PROPERTIES:
+            raise RuleError(f"rule {rules[piece.rule].id} reads too many facts in one `all`; split the rule")
         # Groups count per durable rule, not per ruleset: the piece fits on its own.
         own = Cost(piece.cost.paths, 0, piece.cost.links, piece.cost.tests)
-        if group and (not budget.admits(used + own) or len(read | piece.paths) > MAX_PATHS):
+        if group and (not budget.admits(used + own) or _properties(read | piece.paths, slots) > MAX_PROPERTIES):
             shards.append(_shard(group, read, slots))
             group, used, read = [], Cost(0, 0, 0, 0), frozenset()
         group.append(piece)
@@ -95,6 +106,11 @@ def _shards(rules: tuple[Rule, ...], pieces: list[Piece], slots: dict[str, Slot]
     if group:
         shards.append(_shard(group, read, slots))
     return tuple(shards)
+
+
+def _properties(paths: frozenset[str], slots: dict[str, Slot]) -> int:
+    """The most properties a fact can carry for these paths (one value, its hex copy, its flag)."""
+    return sum(1 + (slots[p].o is not None) + (slots[p].p is not None) for p in paths)
 
 
 def _shard(pieces: list[Piece], read: frozenset[str], slots: dict[str, Slot]) -> Shard:

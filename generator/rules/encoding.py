@@ -44,7 +44,7 @@ class Slot:
     def __post_init__(self) -> None:
         for name in ("s", "n", "b", "l", "o"):
             object.__setattr__(self, f"{name}_key", f',"{getattr(self, name)}":')
-        object.__setattr__(self, "flag", f',"{self.p}":true')
+        object.__setattr__(self, "flag", f',"{self.p}":true' if self.p else "")
 
     def prop(self, value_kind: str) -> str:
         name: str = getattr(self, value_kind)

@@ -2,10 +2,10 @@
 
 Each shard (ruleset) gets one complete fact per evaluation, in its own session, which
 is deleted afterwards whatever happens. Every pattern starts with the type test
-`t == "c"` (negations stay behind it); a catch-all rule keeps durable from raising on
-a fact nothing else matches. Actions only
-record which rule fired (`cap` makes durable hand all of a rule's matches to one
-call); chaining, conflicts and explanations happen in Python (chaining.py).
+`t == "c"` (negations stay behind it), and a catch-all rule keeps durable from
+refusing a fact nothing else matches. The action of every rule only notes that it
+fired (`cap` makes durable hand all of a rule's matches to one call); chaining,
+conflicts and explanations happen in Python (chaining.py, proof.py).
 """
 
 from __future__ import annotations
@@ -46,9 +46,7 @@ class Engine:
         shards = [shard for level in self._program.levels for shard in level.shards]
         names = durable_host.register("opsbook", [_definition(shard) for shard in shards])
         remaining = iter(names)
-        self._names = tuple(
-            tuple(itertools.islice(remaining, len(level.shards))) for level in self._program.levels
-        )
+        self._names = tuple(tuple(itertools.islice(remaining, len(level.shards))) for level in self._program.levels)
         # Free the rulesets when the engine goes; the callback must not hold the engine.
         self._finalizer = weakref.finalize(self, durable_host.drop, names)
 
@@ -104,7 +102,5 @@ class Engine:
 
 def _definition(shard: Shard) -> tuple[dict[str, object], dict[str, durable_host.Action]]:
     definition: dict[str, object] = {"$catch-all": _CATCH_ALL}
-    definition.update(
-        (name, {"all": [{"m": piece.pattern}], "cap": _CAP}) for name, piece in shard.named()
-    )
+    definition.update((name, {"all": [{"m": piece.pattern}], "cap": _CAP}) for name, piece in shard.named())
     return definition, dict.fromkeys(definition, _nothing)

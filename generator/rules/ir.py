@@ -6,6 +6,8 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from generator.rules.semantics import kind
+
 
 @dataclass(frozen=True)
 class Test:
@@ -55,7 +57,21 @@ def disj(nodes: Iterable[Node], exclusive: bool = False) -> Node:
             parts.extend(node.children)  # FALSE (no children) vanishes here too
         elif node != FALSE:
             parts.append(node)
-    return FALSE if not parts else parts[0] if len(parts) == 1 else Disj(tuple(parts), exclusive)
+    if not parts:
+        return FALSE
+    return parts[0] if len(parts) == 1 else Disj(tuple(parts), exclusive or _one_value(parts))
+
+
+def _one_value(parts: list[Node]) -> bool:
+    """Whether the alternatives test one property for different values (`in`, or an
+    `any` of `eq`s), so that at most one can hold."""
+    seen: set[tuple[str | None, object]] = set()
+    prop = parts[0].prop if isinstance(parts[0], Test) else None
+    for part in parts:
+        if not (isinstance(part, Test) and part.op == "eq" and part.prop == prop):
+            return False
+        seen.add((kind(part.value), part.value))  # 1 and 1.0 are one value
+    return len(seen) == len(parts)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from generator.rules.model import All, Any_, Condition, Leaf, Not
+from generator.rules.model import All, Condition, Leaf, Not
 
 MAX_TERMS = 512
 

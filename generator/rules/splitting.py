@@ -35,12 +35,12 @@ class Budget:
         )
 
 
+DURABLE = Budget()
+
+
 def pattern_cost(node: Node) -> Cost:
     """The cost of the pattern as durable sees it: the type test first, then the node."""
     return cost(conj((TYPE_TEST, node)))
-
-
-DURABLE = Budget()
 
 
 def split(node: Node, budget: Budget = DURABLE) -> list[Node]:

@@ -49,7 +49,7 @@ def _bool(slot: Slot, value: bool, parts: list[str]) -> None:
 def _int(slot: Slot, value: int, parts: list[str]) -> None:
     if not -MAX_INT <= value <= MAX_INT:
         check_value(value)
-    parts += (slot.n_key, str(value))
+    parts += (slot.n_key, int.__repr__(value))  # the number, also for an IntEnum
 
 
 def _float(slot: Slot, value: float, parts: list[str]) -> None:
@@ -67,10 +67,12 @@ def _list(slot: Slot, value: Sequence[Any], parts: list[str]) -> None:
 
 def _other(slot: Slot, value: object, parts: list[str]) -> None:
     kind = check_value(value)  # subclasses of the usual types pass, the rest raise
-    plain: type = {"b": bool, "s": str, "l": tuple}.get(kind, type(value))
-    if kind == "n":
-        plain = float if isinstance(value, float) else int
-    _WRITERS[plain](slot, plain(value), parts)
+    if kind == "s":
+        _text(slot, str.__str__(value), parts)  # the text itself, not str() of an Enum
+    elif kind == "n":
+        _WRITERS[float if isinstance(value, float) else int](slot, value, parts)
+    else:
+        _WRITERS[bool if kind == "b" else tuple](slot, value, parts)
 
 
 _WRITERS: dict[type, Callable[[Slot, Any, list[str]], None]] = {

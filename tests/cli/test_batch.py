@@ -49,7 +49,7 @@ def test_full_batch_lines_are_whole_plans(run_cli, batch_file: Path, tmp_path: P
     out = tmp_path / "out.jsonl"
     run_cli("plan", "--batch", str(batch_file), "--full", "-o", str(out))
     first = json.loads(out.read_text().splitlines()[0])
-    code, alone, _ = run_cli("plan", str(EXAMPLES[0]), "--format", "json")
+    _, alone, _ = run_cli("plan", str(EXAMPLES[0]), "--format", "json")
     assert first == json.loads(alone)
 
 

@@ -35,7 +35,8 @@ def test_overlay_layers_show_in_plan_and_because(run_cli) -> None:
 
 def test_validate_reports_overlay_mistakes(run_cli, rules_copy: Path) -> None:
     overlay = rules_copy / "clients" / "shanyu-coffee"
-    (overlay / "overlay.yaml").write_text("extends: [base]\ndisable: [mkt-roi-lo]\noverride:\n  cs-high-complaint: {priority: critical}\n")
+    (overlay / "overlay.yaml").write_text(
+        "extends: [base]\ndisable: [mkt-roi-lo]\noverride:\n  cs-high-complaint: {priority: critical}\n")
     rules = (overlay / "rules.yaml").read_text().replace("- id: insight.market-sizing.shanghai-site-shortlist",
                                                           "- id: insight.market-sizing.size-model")
     (overlay / "rules.yaml").write_text(rules)
@@ -43,7 +44,8 @@ def test_validate_reports_overlay_mistakes(run_cli, rules_copy: Path) -> None:
     assert code == 1
     shown = str(overlay)
     assert f"{shown}/overlay.yaml:2:11: cannot disable unknown rule `mkt-roi-lo`; did you mean `mkt-roi-low`?" in err
-    assert f"{shown}/overlay.yaml:4:3: cannot override unknown rule `cs-high-complaint`; did you mean `cs-high-complaints`?" in err
+    assert (f"{shown}/overlay.yaml:4:3: cannot override unknown rule `cs-high-complaint`; "
+            "did you mean `cs-high-complaints`?") in err
     assert "collides with a checklist item of the knowledge base" in err
 
 
@@ -123,8 +125,9 @@ def test_lint_flags_stale_and_missing_translations(run_cli, tmp_path: Path) -> N
     text = roles.read_text()
     text = text.replace("title: {zh: 运营经理, en: Operations manager}",
                         "title: {zh: 运营经理, en: Operations manager, en_src: deadbeef}", 1)
-    roles.write_text(text.replace("title: {zh: 市场分析师, en: Market analyst}", "title: {zh: 市场分析师, en: 市场分析师}", 1))
-    code, _, err = run_cli("lint", "--kb", str(tmp_path / "kb"))
+    text = text.replace("title: {zh: 市场分析师, en: Market analyst}", "title: {zh: 市场分析师, en: 市场分析师}", 1)
+    roles.write_text(text)
+    _, _, err = run_cli("lint", "--kb", str(tmp_path / "kb"))
     assert "the English translation is older than the Chinese text" in err
     assert "English text contains Chinese: translate it" in err
 
