@@ -14,7 +14,7 @@ import itertools
 import threading
 from collections.abc import Callable, Mapping, Sequence
 
-import durable_rules_engine  # type: ignore[import-not-found]  # durable's C core
+import durable_rules_engine  # durable's C core
 from durable import engine as durable
 
 from generator.rules.encoding import dumps

@@ -1,0 +1,90 @@
+"""Building and serving the site in-process with MkDocs, with the playbook's mkdocs.yml,
+strict. MkDocs' own messages are passed on to a stream; a failed build is an OpsbookError."""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.util
+import logging
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+from generator.errors import OpsbookError, Problem
+from generator.kb.documents import shown_path
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    site_dir: Path
+    pages: int
+    seconds: float
+
+
+class _Plain(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        # Errors are already located lines (`kb/x.yaml:3:5: ...`); warnings say they are.
+        prefix = "warning: " if record.levelno == logging.WARNING else ""
+        return prefix + record.getMessage()
+
+
+@contextlib.contextmanager
+def mkdocs_messages(level: int = logging.WARNING, stream: TextIO | None = None) -> Iterator[None]:
+    """Show MkDocs' log records of `level` and above on `stream` (stderr) while inside."""
+    logger = logging.getLogger("mkdocs")
+    handler = logging.StreamHandler(stream or sys.stderr)
+    handler.setLevel(level)
+    handler.setFormatter(_Plain())
+    old_level = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(min(level, logger.getEffectiveLevel()))
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(old_level)
+
+
+def _mkdocs() -> None:
+    if not all(importlib.util.find_spec(name) for name in ("mkdocs", "material", "jieba")):
+        raise OpsbookError("the site needs MkDocs, its Material theme and jieba: "
+                           "pip install 'opsbook[site]'")
+
+
+def _failed(config_file: Path, message: str) -> Problem:
+    # MkDocs has already logged the located problems; this says what became of the build.
+    return Problem(shown_path(config_file), 1, 1, message)
+
+
+def build_site(config_file: Path, site_dir: Path | None = None) -> BuildReport:
+    """Build the site of `config_file` (strict) into `site_dir` (default: its `site_dir`)."""
+    _mkdocs()
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    start = time.monotonic()
+    try:
+        overrides = {"site_dir": str(site_dir.resolve())} if site_dir else {}
+        config = load_config(str(config_file), strict=True, **overrides)
+        build(config)
+    except MkDocsException as exc:
+        raise OpsbookError(_failed(config_file, f"site build failed ({exc})")) from None
+    out = Path(config.site_dir)
+    pages = sum(1 for _ in out.rglob("index.html"))
+    return BuildReport(out, pages, time.monotonic() - start)
+
+
+def serve_site(config_file: Path, address: str) -> None:
+    """`mkdocs serve` on `address`; rebuilds when the docs, kb/ or rules/ change."""
+    _mkdocs()
+    from mkdocs.commands.serve import serve
+    from mkdocs.exceptions import MkDocsException
+
+    try:
+        serve(config_file=str(config_file), dev_addr=address, livereload=True)
+    except MkDocsException as exc:
+        raise OpsbookError(_failed(config_file, f"site not served ({exc})")) from None

@@ -1,0 +1,41 @@
+"""Checklist items as Markdown task lists (`- [ ] ...`), on step pages and role pages."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from generator.kb.model import Item
+from generator.site.escape import md
+from generator.site.labels import vocab
+from generator.site.markup import Ctx
+
+BREAK = "  \n    "  # a hard line break that stays inside the list item
+
+
+def due(ctx: Ctx, item: Item) -> str:
+    return md(ctx.word("day").format(n=item.due_days))
+
+
+def task(ctx: Ctx, item: Item, with_step: bool = False) -> str:
+    """One unchecked task: the title, then owner, due day, cadence, definition of done,
+    evidence and the items it comes after."""
+    facts = [ctx.pair(md(ctx.word("owner")), ctx.role(item.owner)),
+             ctx.pair(md(ctx.word("due")), due(ctx, item)),
+             ctx.pair(md(ctx.word("cadence")), md(vocab(item.cadence, ctx.lang)))]
+    if with_step:
+        facts.insert(0, ctx.pair(md(ctx.word("step")), ctx.step(item.step)))
+    lines = [f"- [ ] **{ctx.t(item.title)}**", " · ".join(facts),
+             ctx.pair(md(ctx.word("done_when")), ctx.t(item.done_when))]
+    if item.evidence:
+        lines.append(ctx.pair(md(ctx.word("evidence")), ctx.t(item.evidence)))
+    if item.depends_on:
+        after = ctx.listing(ctx.t(ctx.kb.item_by_id[i].title) for i in item.depends_on)
+        lines.append(ctx.pair(md(ctx.word("depends_on")), after))
+    if item.completion:
+        lines.append(f"*{md(ctx.word('completion_note'))}*")
+    return BREAK.join(lines)
+
+
+def tasks(ctx: Ctx, items: Iterable[Item], with_step: bool = False) -> str:
+    """A task list; items are separated by blank lines so each reads as a block."""
+    return "\n\n".join(task(ctx, item, with_step) for item in items)

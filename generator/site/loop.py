@@ -1,0 +1,50 @@
+"""The operating loop page and one page per phase, each with its Mermaid diagram."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from generator.kb.model import Phase
+from generator.site import paths
+from generator.site.diagrams import loop_flowchart, phase_flowchart
+from generator.site.escape import md
+from generator.site.markup import Ctx, bullets, heading, join
+from generator.site.page import Page, SiteData
+
+INTRO = {
+    "zh": "商业运营是一个首尾相接的闭环：每一轮复盘的结论都回到下一轮洞察。下图是闭环的六个阶段，"
+          "点击下方的阶段查看它的步骤。",
+    "en": "Operations run as a closed loop: what each retrospective finds feeds the next round "
+          "of insight. The diagram shows the six phases; open a phase below to see its steps.",
+}
+
+
+def loop_page(data: SiteData, lang: str) -> Page:
+    ctx = Ctx(data.kb, lang, paths.LOOP)
+    title = ctx.word("loop")
+    listing = bullets(ctx.pair(f"**{ctx.phase(p.id)}**", ctx.t(p.purpose)) for p in data.kb.phases)
+    content = join(heading(1, md(title)), INTRO[lang], loop_flowchart(data.kb, lang), listing)
+    return Page(paths.LOOP, title, content, (title,))
+
+
+def phase_page(data: SiteData, phase: Phase, lang: str) -> Page:
+    path = paths.phase(phase.id)
+    ctx = Ctx(data.kb, lang, path)
+    title = phase.title(lang)
+    steps = bullets(ctx.pair(ctx.step(s.id), ctx.t(s.purpose)) for s in phase.steps)
+    content = join(
+        heading(1, f"{phase.order}. {md(title)}"),
+        ctx.t(phase.purpose),
+        heading(2, md(ctx.word("flow"))), phase_flowchart(data.kb, phase, lang),
+        heading(2, md(ctx.word("steps"))), steps,
+        heading(2, md(ctx.word("inputs"))), bullets(ctx.t(t) for t in phase.inputs),
+        heading(2, md(ctx.word("outputs"))), bullets(ctx.t(t) for t in phase.outputs),
+        ctx.pair(md(ctx.word("handbook")), ctx.sources(phase.sources)),
+    )
+    return Page(path, title, content, (ctx.word("loop"), title))
+
+
+def pages(data: SiteData, lang: str) -> Iterator[Page]:
+    yield loop_page(data, lang)
+    for phase in data.kb.phases:
+        yield phase_page(data, phase, lang)

@@ -1,0 +1,51 @@
+"""Glossary tooltips: every surface form of a glossary term (both languages, aliases) as a
+Markdown abbreviation whose title is the definition in the page's language. The hook
+appends the list to every page; `generator.site.abbr` turns occurrences into `<abbr>`,
+which Material shows as a tooltip (`content.tooltips`)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from generator.kb.model import KB, Term
+
+_HAN = re.compile(r"[\u3400-\u9fff]")
+
+
+def forms(term: Term) -> Iterator[str]:
+    """The ways `term` is written: its Chinese and English names, the English name in lower
+    case as it reads mid-sentence, and its aliases."""
+    yield term.term.zh
+    yield term.term.en
+    en = term.term.en
+    if en[:1].isupper() and en[1:2].islower():
+        yield en[0].lower() + en[1:]
+    yield from term.aliases
+
+
+def abbreviations(kb: KB, lang: str) -> dict[str, str]:
+    """Surface form -> tooltip text; a form two terms share keeps the first term's."""
+    found: dict[str, str] = {}
+    for term in kb.glossary:
+        colon = "：" if lang == "zh" else ": "
+        tip = " ".join(f"{term.term(lang)}{colon}{term.definition(lang)}".split())
+        for form in forms(term):
+            # `]` would end the abbreviation's name in the `*[name]: text` syntax.
+            if form.strip() and "]" not in form:
+                found.setdefault(form.strip(), tip)
+    return found
+
+
+def definitions(abbrs: dict[str, str]) -> str:
+    """The abbreviations in Markdown's `*[name]: text` syntax, to append to a page. Blank
+    lines between them keep parsing linear: Python-Markdown re-tests the rest of a block
+    against every block processor after each definition it takes out of it."""
+    return "\n\n".join(f"*[{name}]: {tip}" for name, tip in abbrs.items())
+
+
+def search_words(kb: KB) -> list[str]:
+    """Chinese glossary forms, so the Chinese segmenter keeps each one a single searchable word
+    (用户画像, not 用户 / 画像)."""
+    words = {form for term in kb.glossary for form in forms(term)}
+    return sorted(w for w in words if _HAN.search(w) and not re.search(r"\s", w))

@@ -1,0 +1,107 @@
+"""Fixtures of the site tests: the shipped KB; the shipped site built once per session with
+`opsbook site build`; and for the browser tests, that build served on 127.0.0.1 and a
+headless chromium whose tabs abort (and record) every request to another host."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from click.testing import CliRunner
+from sitetools import ROOT, Built, Tab
+
+from generator.cli.main import cli
+from generator.kb.model import KB
+from generator.kb.validate import validate_kb
+from generator.site.page import SiteData
+
+
+@pytest.fixture(scope="session")
+def shipped_kb() -> KB:
+    result = validate_kb(ROOT / "kb")
+    assert result.kb is not None, "\n".join(str(p) for p in result.problems)
+    return result.kb
+
+
+@pytest.fixture(scope="session")
+def site_data(shipped_kb: KB) -> SiteData:
+    return SiteData(kb=shipped_kb)
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    """The shipped playbook's site, built by the CLI into a temporary folder."""
+    site_dir = tmp_path_factory.mktemp("site") / "out"
+    result = CliRunner().invoke(cli, ["site", "build", "-d", str(site_dir)], prog_name="opsbook")
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return Built(site_dir, result.exit_code, result.stdout, result.stderr)
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def _unavailable(why: str) -> None:
+    if os.environ.get("CI"):
+        pytest.fail(f"{why} (CI is set, so the browser tests must run)")
+    pytest.skip(why)
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        _unavailable(f"{CHROMIUM} is not installed (apt-get install chromium fonts-noto-cjk)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("playwright is not installed")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="session")
+def base_url(built_site: Built) -> Iterator[str]:
+    assert built_site.exit_code == 0, built_site.stderr
+    handler = functools.partial(_Quiet, directory=str(built_site.site_dir))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+    thread.join()
+
+
+@pytest.fixture
+def tab(browser: Any, base_url: str) -> Iterator[Tab]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    tab = Tab(context.new_page(), base_url)
+
+    def local_only(route: Any) -> None:
+        if urlsplit(route.request.url).hostname == "127.0.0.1":
+            route.continue_()
+        else:
+            route.abort()
+
+    context.route("**/*", local_only)
+    context.on("request", lambda r: urlsplit(r.url).hostname != "127.0.0.1" and tab.elsewhere.append(r.url))
+    tab.page.on("console", lambda m: m.type == "error" and tab.errors.append(m.text))
+    tab.page.on("pageerror", lambda e: tab.errors.append(str(e)))
+    yield tab
+    context.close()
