@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from generator.errors import OpsbookError, Problem
-from generator.facts import ClientFacts, facts_from_document
-from generator.kb.loader import Document, parse_yaml
+from generator.facts import ClientFacts, facts_from_document, unique_keys
+from generator.kb.loader import MAX_BYTES, Document, parse_yaml
 from generator.plan.model import Plan, Reason
 from generator.plan.planner import Decision, Template, decide, priority_of
 from generator.plan.playbook import Playbook, load_playbook
@@ -99,17 +99,23 @@ def compact_from_plan(line: int, plan: Plan, tpl: Template, facts: ClientFacts) 
 
 def parse_line(text: str, line: int, shown: str, playbook: Playbook) -> ClientFacts:
     """Facts from one JSONL line; problems carry the line number and column."""
+    if len(text) > MAX_BYTES:
+        message = f"line is {len(text):,} characters; the limit is {MAX_BYTES:,} (1 MiB) per client"
+        raise OpsbookError(Problem(shown, line, 1, message))
     bad = next((i for i, char in enumerate(text) if "\udc80" <= char <= "\udcff"), None)
     if bad is not None:
         raise OpsbookError(Problem(shown, line, bad + 1, "not valid UTF-8 text: save the file as UTF-8"))
     try:
-        data = json.loads(text)
+        data = json.loads(text, object_pairs_hook=unique_keys)
     except json.JSONDecodeError as exc:
         raise OpsbookError(Problem(shown, line, exc.colno, f"JSON syntax error: {exc.msg}")) from None
-    try:
-        return facts_from_document(Document(shown, data), playbook.kb)
-    except OpsbookError:
-        pass  # parse again, slowly, only to say where each problem is
+    except (ValueError, RecursionError):
+        pass  # a duplicate key or too deep nesting: the YAML reading below says where
+    else:
+        try:
+            return facts_from_document(Document(shown, data), playbook.kb)
+        except OpsbookError:
+            pass  # parse again, slowly, only to say where each problem is
     try:
         facts_from_document(parse_yaml(text, shown), playbook.kb)
     except OpsbookError as exc:

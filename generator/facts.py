@@ -12,8 +12,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from generator.errors import OpsbookError, Problem
-from generator.kb.documents import suggest
+from generator.errors import OpsbookError, Problem, suggest
 from generator.kb.loader import Document, JsonPath, parse_yaml, read_text
 from generator.kb.model import KB, Fact
 
@@ -67,16 +66,27 @@ def facts_from_document(doc: Document, kb: KB) -> ClientFacts:
     return ClientFacts(MappingProxyType(dict(sorted(values.items()))), doc.path)
 
 
+def unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object's pairs as a dict; a key given twice is a ValueError (json keeps the last silently)."""
+    keys = [key for key, _ in pairs]
+    if len(set(keys)) != len(keys):
+        raise ValueError("duplicate key")
+    return dict(pairs)
+
+
 def _parse(text: str, shown: str, is_json: bool) -> Document:
     try:
         return parse_yaml(text, shown)
-    except OpsbookError:
+    except OpsbookError as exc:
         if not is_json:
             raise
+        as_yaml = exc
     try:
-        return Document(shown, json.loads(text))
+        return Document(shown, json.loads(text, object_pairs_hook=unique_keys))
     except json.JSONDecodeError as exc:
         raise OpsbookError(Problem(shown, exc.lineno, exc.colno, f"JSON syntax error: {exc.msg}")) from None
+    except (ValueError, RecursionError):
+        raise as_yaml from None  # a duplicate key or too deep nesting: the YAML reading says where
 
 
 def _flatten(

@@ -13,9 +13,9 @@ from generator.kb.documents import Index
 from generator.kb.loader import JsonPath
 from generator.kb.model import KB
 from generator.plan.planner import catalogue
-from generator.rules.layers import RuleSet
 from generator.rules.logic import implies, satisfiable
 from generator.rules.model import All, Any_, Condition, Leaf, Not, Rule
+from generator.rules.ruleset import RuleSet
 from generator.validate import validate_playbook
 
 # Facts that describe the client for the plan's heading, not for rules to test.

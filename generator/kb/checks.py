@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from generator.errors import Problem
-from generator.kb.documents import Entry, Index, suggest
+from generator.errors import Problem, suggest
+from generator.kb.documents import Entry, Index
 from generator.kb.model import PHASES
 
 Check = Callable[[Index], Iterator[Problem]]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import os
 from collections.abc import Iterator
@@ -51,10 +50,6 @@ def digest(paths: list[Path]) -> str:
         sha.update(path.read_bytes())
     return "sha256:" + sha.hexdigest()
 
-
-def suggest(word: str, choices: Any) -> str:
-    close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
-    return f"; did you mean `{close[0]}`?" if close else ""
 
 
 @dataclass

@@ -10,6 +10,7 @@ true/false (as in YAML 1.2), so English text such as `en: No` stays text.
 from __future__ import annotations
 
 import copy
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -87,12 +88,13 @@ def _position(raw: bytes, offset: int) -> tuple[int, int]:
     return raw.count(b"\n", 0, offset) + 1, col
 
 
-def read_text(path: Path, shown: str) -> str:
-    """Read a file as UTF-8 text, refusing big, binary and mis-encoded files."""
+def read_text(path: Path, shown: str, limit: int = MAX_BYTES, hint: str = "split it into smaller files",
+              expected: str = "a UTF-8 YAML text file") -> str:
+    """Read a file as UTF-8 text, refusing big (over `limit` bytes), binary and mis-encoded files."""
     try:
         size = path.stat().st_size
-        if size > MAX_BYTES:
-            message = f"file is {size:,} bytes; the limit is {MAX_BYTES:,} (1 MiB): split it into smaller files"
+        if size > limit:
+            message = f"file is {size:,} bytes; the limit is {limit:,} ({limit >> 20} MiB): {hint}"
             raise OpsbookError(Problem(shown, 1, 1, message))
         raw = path.read_bytes()
     except OSError as exc:
@@ -100,13 +102,41 @@ def read_text(path: Path, shown: str) -> str:
     nul = raw.find(b"\0")
     if nul >= 0:
         line, col = _position(raw, nul)
-        raise OpsbookError(Problem(shown, line, col, "binary content (NUL byte): expected a UTF-8 YAML text file"))
+        raise OpsbookError(Problem(shown, line, col, f"binary content (NUL byte): expected {expected}"))
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line, col = _position(raw, exc.start)
         raise OpsbookError(Problem(shown, line, col, "not valid UTF-8 text: save the file as UTF-8")) from None
     return text.removeprefix("\ufeff")
+
+
+def parse_json(text: str, shown: str) -> Any:
+    """Plain values from JSON text; a syntax error, or nesting too deep to read, is a located problem."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise OpsbookError(Problem(shown, exc.lineno, exc.colno, f"JSON syntax error: {exc.msg}")) from None
+    except RecursionError:
+        raise OpsbookError(_too_deep(text, shown)) from None
+
+
+def _too_deep(text: str, shown: str) -> Problem:
+    """Where JSON text first nests deeper than MAX_DEPTH (brackets inside strings do not count)."""
+    depth, quoted, escaped = 0, False, False
+    for offset, char in enumerate(text):
+        if quoted:
+            escaped, quoted = (False, True) if escaped else (char == "\\", char != '"')
+        elif char == '"':
+            quoted = True
+        elif char in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                line, col = text.count("\n", 0, offset) + 1, offset - text.rfind("\n", 0, offset)
+                return Problem(shown, line, col, f"nesting deeper than {MAX_DEPTH} levels: flatten the structure")
+        elif char in "]}":
+            depth -= 1
+    return Problem(shown, 1, 1, "nesting too deep to read: flatten the structure")
 
 
 def load_yaml(path: Path | str, shown: str | None = None) -> Document:

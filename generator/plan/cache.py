@@ -14,6 +14,8 @@ from typing import TypeVar
 import generator
 
 T = TypeVar("T")
+# Bump when what is cached changes shape, so old entries are never read as new ones.
+FORMAT = 3
 
 
 def cache_dir() -> Path:
@@ -24,7 +26,7 @@ def cache_dir() -> Path:
 
 def fingerprint(folders: Sequence[Path]) -> str:
     """A digest of the YAML files below `folders`, the working directory and the package version."""
-    sha = hashlib.sha256(f"{generator.__version__}|{os.getcwd()}".encode())
+    sha = hashlib.sha256(f"{generator.__version__}|{FORMAT}|{os.getcwd()}".encode())
     for folder in folders:
         sha.update(str(folder.resolve()).encode())
         if not folder.is_dir():

@@ -9,6 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from generator.errors import OpsbookError, Problem
+from generator.kb import schema
+from generator.kb.loader import Document, parse_json, parse_yaml, read_text
+from generator.plan.model import MAX_PLAN_BYTES
 from generator.plan.wording import show
 
 
@@ -23,17 +26,23 @@ class Change:
 
 def read_plan(path: Path) -> dict[str, Any]:
     shown = str(path)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise OpsbookError(Problem(shown, 1, 1, f"cannot read file: {exc.strerror}")) from None
-    except UnicodeDecodeError:
-        raise OpsbookError(Problem(shown, 1, 1, "not UTF-8 text: expected a plan in JSON")) from None
-    except json.JSONDecodeError as exc:
-        raise OpsbookError(Problem(shown, exc.lineno, exc.colno, f"JSON syntax error: {exc.msg}")) from None
+    text = read_text(path, shown, MAX_PLAN_BYTES, "is this a plan opsbook wrote?", "a plan in JSON")
+    data = parse_json(text, shown)
     if not isinstance(data, dict) or data.get("format") != "opsbook-plan/1" or not isinstance(data.get("items"), list):
         raise OpsbookError(Problem(shown, 1, 1, "not an opsbook plan: make it with `opsbook plan FACTS --format json`"))
+    problems = schema.check(Document(shown, data), "plan")
+    if problems:  # a damaged plan: read it again, slowly, only to say where
+        raise OpsbookError(schema.check(_located(text, shown, data), "plan"))
     return data
+
+
+def _located(text: str, shown: str, data: dict[str, Any]) -> Document:
+    """The plan with the line and column of every value, when the YAML reader can read it."""
+    try:
+        doc = parse_yaml(text, shown)
+    except OpsbookError:
+        return Document(shown, data)
+    return doc if doc.data == data else Document(shown, data)
 
 
 def _fact_changes(old: Mapping[str, Any], new: Mapping[str, Any], names: set[str]) -> list[str]:

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from generator.errors import OpsbookError
+from generator.errors import OpsbookError, suggest
 from generator.facts import ClientFacts
-from generator.kb.documents import suggest
 from generator.plan.model import Plan, Reason
 from generator.plan.planner import catalogue
 from generator.plan.playbook import Playbook

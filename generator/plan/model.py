@@ -10,6 +10,7 @@ from typing import NamedTuple
 from generator.rules.results import Match
 
 FORMAT = "opsbook-plan/1"
+MAX_PLAN_BYTES = 16 * 1024 * 1024  # an earlier plan read back (--update, diff): 40 times the biggest we write
 PRIORITY_RANK = {"critical": 0, "high": 1, "medium": 2, "low": 3}
 DEFAULT_PRIORITY = "medium"
 

@@ -26,7 +26,7 @@ from generator.plan.model import (
     Reason,
 )
 from generator.rules.engine import Evaluation
-from generator.rules.layers import RuleSet
+from generator.rules.ruleset import RuleSet
 
 RECURRENCE = {"once": None, "weekly": "FREQ=WEEKLY", "monthly": "FREQ=MONTHLY",
               "quarterly": "FREQ=MONTHLY;INTERVAL=3"}

@@ -7,16 +7,19 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator.errors import OpsbookError
 from generator.facts import ClientFacts
 from generator.kb.model import KB
-from generator.kb.validate import validate_kb
 from generator.plan.cache import cached, fingerprint
 from generator.plan.model import Plan
 from generator.plan.planner import Template, build_plan, template
 from generator.rules.engine import Engine, Evaluation
-from generator.rules.layers import RuleSet, load_ruleset
+from generator.rules.ruleset import RuleSet
+
+if TYPE_CHECKING:
+    from generator.rules.program import Program
 
 
 @dataclass(frozen=True)
@@ -40,21 +43,26 @@ class Playbook:
 
 
 def load_kb(kb_dir: Path) -> KB:
+    from generator.kb.validate import validate_kb  # only when the cache cannot answer
+
     result = validate_kb(kb_dir)
     if result.kb is None:
         raise OpsbookError([p for p in result.problems if p.severity == "error"])
     return result.kb
 
 
-def _validated(kb_dir: Path, rules_dir: Path, overlays: Sequence[Path]) -> tuple[KB, RuleSet]:
+def _validated(kb_dir: Path, rules_dir: Path, overlays: Sequence[Path]) -> tuple[KB, RuleSet, Program]:
+    from generator.rules.layers import load_ruleset
+
     kb = load_kb(kb_dir)
-    return kb, load_ruleset(rules_dir, kb, overlays)
+    ruleset = load_ruleset(rules_dir, kb, overlays)
+    return kb, ruleset, Engine(ruleset.rules).program
 
 
 def load_playbook(kb_dir: Path, rules_dir: Path, overlays: Sequence[Path] = ()) -> Playbook:
     """Validate and load everything a plan needs; raise OpsbookError with every problem.
     A playbook validated before, with the same files, comes from the cache."""
     key = fingerprint([kb_dir, rules_dir, *overlays]) + "|" + "|".join(str(o) for o in overlays)
-    kb, ruleset = cached(hashlib.sha256(key.encode()).hexdigest(),
-                         lambda: _validated(kb_dir, rules_dir, overlays))
-    return Playbook(kb, ruleset, Engine(ruleset.rules))
+    kb, ruleset, program = cached(hashlib.sha256(key.encode()).hexdigest(),
+                                  lambda: _validated(kb_dir, rules_dir, overlays))
+    return Playbook(kb, ruleset, Engine(ruleset.rules, program=program))

@@ -5,16 +5,19 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
-import json
 import re
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from generator.errors import OpsbookError, Problem
-from generator.plan.model import Plan
+from generator.kb.loader import parse_json, read_text
+from generator.plan.model import MAX_PLAN_BYTES, Plan
 
 _MD_ITEM = re.compile(r"^- \[([ xX])\] .*`([a-z0-9][a-z0-9.\-]*)`\s*$")
 _DONE_WORDS = {"done", "已完成", "完成", "x", "yes", "true", "completed"}
+_ID_HEADERS = {"编号", "ID"}  # the first column's header, as render/labels.py names it
+_BIG = "is this a plan opsbook wrote? use --force to overwrite it"
 
 
 @dataclass(frozen=True)
@@ -27,6 +30,11 @@ def _fail(shown: str, line: int, message: str) -> OpsbookError:
     return OpsbookError(Problem(shown, line, 1, f"cannot read the earlier plan: {message}"))
 
 
+def _prefixed(exc: OpsbookError) -> OpsbookError:
+    return OpsbookError([dataclasses.replace(p, message=f"cannot read the earlier plan: {p.message}")
+                         for p in exc.problems])
+
+
 def _markdown(text: str, shown: str) -> Progress:
     ids, done = [], set()
     for line in text.splitlines():
@@ -35,14 +43,16 @@ def _markdown(text: str, shown: str) -> Progress:
             ids.append(match.group(2))
             if match.group(1) in "xX":
                 done.add(match.group(2))
+    if not ids:
+        raise _fail(shown, 1, "no task lines (`- [ ] ... `item-id``) in it: use --force to overwrite it")
     return Progress(tuple(ids), frozenset(done))
 
 
 def _json(text: str, shown: str) -> Progress:
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise OpsbookError(Problem(shown, exc.lineno, exc.colno, f"cannot read the earlier plan: {exc.msg}")) from None
+        data = parse_json(text, shown)
+    except OpsbookError as exc:
+        raise _prefixed(exc) from None
     items = data.get("items") if isinstance(data, dict) else None
     if not isinstance(items, list) or not all(isinstance(i, dict) and isinstance(i.get("id"), str) for i in items):
         raise _fail(shown, 1, "expected an opsbook plan with `items: [{id, done}, ...]`")
@@ -52,6 +62,9 @@ def _json(text: str, shown: str) -> Progress:
 def _rows(rows: list[list[str]], shown: str) -> Progress:
     if not rows:
         raise _fail(shown, 1, "the file is empty")
+    if not rows[0] or rows[0][0].strip() not in _ID_HEADERS:
+        wanted = "` or `".join(sorted(_ID_HEADERS))
+        raise _fail(shown, 1, f"the first column is not `{wanted}`: use --force to overwrite it")
     ids, done = [], set()
     for row in rows[1:]:
         if not row or not row[0]:
@@ -71,17 +84,27 @@ def _xlsx(data: bytes, shown: str) -> Progress:
     from openpyxl import load_workbook
 
     try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+        if unpacked > MAX_PLAN_BYTES:
+            message = f"the workbook unpacks to {unpacked:,} bytes; the limit is {MAX_PLAN_BYTES:,}: {_BIG}"
+            raise _fail(shown, 1, message)
         book = load_workbook(io.BytesIO(data), read_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        rows = [["" if c is None else str(c) for c in row] for row in book.active.iter_rows(values_only=True)]
+        book.close()
+    except OpsbookError:
+        raise
+    except Exception as exc:  # zipfile, XML and openpyxl raise many kinds for a damaged file
         raise _fail(shown, 1, f"not a readable xlsx workbook ({type(exc).__name__})") from None
-    rows = [["" if c is None else str(c) for c in row] for row in book.active.iter_rows(values_only=True)]
     return _rows(rows, shown)
 
 
 def _ics(text: str, shown: str) -> Progress:
+    if not text.startswith("BEGIN:VCALENDAR"):
+        raise _fail(shown, 1, "it does not start with BEGIN:VCALENDAR: use --force to overwrite it")
     ids, done = [], set()
     current = None
-    for line in text.splitlines():
+    for line in re.sub(r"\r?\n[ \t]", "", text).splitlines():  # unfold long lines first (RFC 5545 3.1)
         if line.startswith("UID:") and line.endswith("@opsbook"):
             current = line[4:-8]
             ids.append(current)
@@ -93,15 +116,16 @@ def _ics(text: str, shown: str) -> Progress:
 
 
 def read_progress(path: Path, fmt: str, shown: str) -> Progress:
-    data = path.read_bytes()
-    if fmt == "xlsx":
-        return _xlsx(data, shown)
-    if fmt == "csv":
-        return _csv(data, shown)
+    if fmt in ("xlsx", "csv"):
+        size = path.stat().st_size
+        if size > MAX_PLAN_BYTES:
+            raise _fail(shown, 1, f"file is {size:,} bytes; the limit is {MAX_PLAN_BYTES:,}: {_BIG}")
+        data = path.read_bytes()
+        return _xlsx(data, shown) if fmt == "xlsx" else _csv(data, shown)
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise _fail(shown, 1, "not UTF-8 text") from None
+        text = read_text(path, shown, MAX_PLAN_BYTES, _BIG, f"a plan in {fmt}")
+    except OpsbookError as exc:
+        raise _prefixed(exc) from None
     readers = {"md": _markdown, "json": _json, "ics": _ics}
     return readers[fmt](text, shown)
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator.errors import OpsbookError, Problem
+from generator.errors import OpsbookError, Problem, suggest
 from generator.facts import ClientFacts, facts_from_document
 from generator.kb import schema
 from generator.kb.documents import shown_path, yaml_files
@@ -66,7 +66,12 @@ def case_files(paths: Sequence[Path], rules_dir: Path) -> list[Path]:
 
 
 def _overlays(path: Path, doc: Document) -> tuple[Path, ...]:
-    listed = tuple((path.parent / o).resolve() for o in (doc.data.get("overlays") or []))
+    names = doc.data.get("overlays") or []
+    missing = [doc.problem(("overlays", i), f"overlay folder `{name}` not found (paths are relative to this file)")
+               for i, name in enumerate(names) if "\0" in name or not (path.parent / name).is_dir()]
+    if missing:
+        raise OpsbookError(missing)
+    listed = tuple((path.parent / o).resolve() for o in names)
     in_overlay_tests = path.parent.name == "tests" and (path.parent.parent / "overlay.yaml").is_file()
     inside = (path.parent.parent,) if in_overlay_tests else ()
     return inside + listed
@@ -105,6 +110,21 @@ def _check(playbook: Playbook, facts: ClientFacts, plan: Plan, fired: frozenset[
             yield f"expected rule `{rule}` not to fire; it fired"
 
 
+def _unknown_targets(doc: Document, playbook: Playbook) -> Iterator[Problem]:
+    """Expectations no plan can meet: a step or item that does not exist is a typo, not a failing case."""
+    cat = catalogue(playbook.kb, playbook.ruleset.items)
+    known = {*cat.items, *cat.by_step}
+    for i, case in enumerate(doc.data["cases"]):
+        expect = case["expect"]
+        for key in ("include", "exclude", "priority"):
+            listed = expect.get(key) or []
+            for j, target in enumerate(listed):
+                if target not in known:
+                    where = ("cases", i, "expect", key, target if key == "priority" else j)
+                    yield doc.problem(where, f"unknown step or item `{target}`{suggest(target, known)}",
+                                      key=key == "priority")
+
+
 def run_file(path: Path, load: Callable[[tuple[Path, ...]], Playbook], suite: Suite) -> None:
     shown = shown_path(path)
     doc = load_yaml(path, shown)
@@ -112,6 +132,9 @@ def run_file(path: Path, load: Callable[[tuple[Path, ...]], Playbook], suite: Su
     if problems:
         raise OpsbookError(problems)
     playbook = load(_overlays(path, doc))
+    problems = list(_unknown_targets(doc, playbook))
+    if problems:
+        raise OpsbookError(problems)
     for i, case in enumerate(doc.data["cases"]):
         line, _ = doc.at(("cases", i))
         facts = facts_from_document(subdocument(doc, ("cases", i, "facts")), playbook.kb)

@@ -1,40 +1,26 @@
-"""Rule sets: the model, the compiled durable_rules engine, and the reference evaluator."""
+"""Rule sets: the model, the compiled durable_rules engine, and the reference evaluator.
 
-from generator.rules.engine import Engine
-from generator.rules.model import (
-    Action,
-    All,
-    Any_,
-    Condition,
-    Leaf,
-    Not,
-    Op,
-    Rule,
-    condition_from_data,
-    rule_from_data,
-)
-from generator.rules.reference import evaluate_reference
-from generator.rules.results import Evaluation, Firing, Match, RuleError
-from generator.rules.semantics import Explanation, explain, holds
+The names below load on first use (PEP 562), so importing one small module of this
+package (say `generator.rules.results`) does not import the engine and its compiler.
+"""
 
-__all__ = [
-    "Action",
-    "All",
-    "Any_",
-    "Condition",
-    "Engine",
-    "Evaluation",
-    "Explanation",
-    "Firing",
-    "Leaf",
-    "Match",
-    "Not",
-    "Op",
-    "Rule",
-    "RuleError",
-    "condition_from_data",
-    "evaluate_reference",
-    "explain",
-    "holds",
-    "rule_from_data",
-]
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_HOME = {
+    "Engine": "engine",
+    "Action": "model", "All": "model", "Any_": "model", "Condition": "model", "Leaf": "model", "Not": "model",
+    "Op": "model", "Rule": "model", "condition_from_data": "model", "rule_from_data": "model",
+    "evaluate_reference": "reference",
+    "Evaluation": "results", "Firing": "results", "Match": "results", "RuleError": "results",
+    "Explanation": "semantics", "explain": "semantics", "holds": "semantics",
+}
+__all__ = sorted(_HOME)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _HOME:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{_HOME[name]}"), name)

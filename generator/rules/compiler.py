@@ -8,59 +8,19 @@ durable: always-true ones fire in Python, never-true ones are dropped.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
-from functools import cached_property
-from types import MappingProxyType
+from collections.abc import Sequence
 
 from generator.rules.encoding import Slot
-from generator.rules.ir import FALSE, TRUE, TYPE_TEST, Cost, Node, conj, paths, to_durable
+from generator.rules.ir import FALSE, TRUE, TYPE_TEST, Node, conj, paths, to_durable
 from generator.rules.lowering import lower
 from generator.rules.model import Rule, leaves
+from generator.rules.program import CompiledLevel, Cost, Piece, Program, Shard
 from generator.rules.results import RuleError
 from generator.rules.semantics import kind
 from generator.rules.splitting import DURABLE, Budget, pattern_cost, split
 from generator.rules.strata import Level, schedule
 
 MAX_PROPERTIES = 240  # per fact; durable allows 255, `t`, `sid` and `id` included (error 302)
-
-
-@dataclass(frozen=True)
-class Piece:
-    """One durable rule: fires rule `rule` when `pattern` (durable JSON form) matches."""
-
-    rule: int
-    pattern: object
-    cost: Cost
-    paths: frozenset[str]
-
-
-@dataclass(frozen=True)
-class Shard:
-    pieces: tuple[Piece, ...]
-    slots: tuple[Slot, ...]  # the fact paths its pieces read
-
-    def named(self) -> Iterator[tuple[str, Piece]]:
-        """Each piece with its durable rule name."""
-        return ((f"p{number}", piece) for number, piece in enumerate(self.pieces))
-
-    @cached_property
-    def owners(self) -> Mapping[str, int]:
-        """The rule (index) of each durable rule name."""
-        return MappingProxyType({name: piece.rule for name, piece in self.named()})
-
-
-@dataclass(frozen=True)
-class CompiledLevel:
-    level: Level
-    constant: tuple[int, ...]  # rules that always fire
-    shards: tuple[Shard, ...]
-
-
-@dataclass(frozen=True)
-class Program:
-    rules: tuple[Rule, ...]
-    levels: tuple[CompiledLevel, ...]
 
 
 def compile_rules(rules: Sequence[Rule], budget: Budget = DURABLE) -> Program:

@@ -13,15 +13,19 @@ from __future__ import annotations
 import itertools
 import weakref
 from collections.abc import Mapping, Sequence, Set
+from typing import TYPE_CHECKING
 
 from generator.rules import durable_host
 from generator.rules.chaining import settle
-from generator.rules.compiler import Program, Shard, compile_rules
 from generator.rules.model import Rule
 from generator.rules.proof import prover
 from generator.rules.results import Evaluation, Firing, Match, RuleError
-from generator.rules.splitting import DURABLE, Budget
 from generator.rules.wire import fact_json
+
+if TYPE_CHECKING:
+    # Imported when compiling only: a cached Program starts an engine without them.
+    from generator.rules.program import Program, Shard
+    from generator.rules.splitting import Budget
 
 __all__ = ["Engine", "Evaluation", "Firing", "Match", "RuleError"]
 
@@ -37,9 +41,16 @@ def _nothing(c: object) -> None:
 
 
 class Engine:
-    def __init__(self, rules: Sequence[Rule], *, budget: Budget = DURABLE) -> None:
-        """Compile once; `budget` (durable's limits by default) is smaller only in tests."""
-        self._program: Program = compile_rules(rules, budget)
+    def __init__(self, rules: Sequence[Rule], *, budget: Budget | None = None,
+                 program: Program | None = None) -> None:
+        """Compile once (or start from a `program` compiled before, e.g. cached); `budget`
+        (durable's limits by default) is smaller only in tests."""
+        if program is None:
+            from generator.rules.compiler import compile_rules
+            from generator.rules.splitting import DURABLE
+
+            program = compile_rules(rules, budget or DURABLE)
+        self._program: Program = program
         self._sids = itertools.count(1)
         self._levels = [level.level for level in self._program.levels]
         self._proofs = [prover(rule.when) for rule in self._program.rules]
@@ -57,6 +68,11 @@ class Engine:
         # As in reference.evaluation: each fired rule explained from the final facts.
         fired = (Firing(rules[i].id, rules[i].layer, self._proofs[i](outcome.facts)) for i in outcome.fired)
         return Evaluation(tuple(fired), outcome.derived)
+
+    @property
+    def program(self) -> Program:
+        """The compiled rulesets: plain data, so a playbook cache can keep them."""
+        return self._program
 
     def close(self) -> None:
         """Free the durable rulesets now rather than when the engine is collected."""

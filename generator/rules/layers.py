@@ -12,26 +12,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator.errors import OpsbookError, Problem
+from generator.errors import OpsbookError, Problem, suggest
 from generator.kb import schema
 from generator.kb.build import text
-from generator.kb.documents import digest, load_all, shown_path, suggest, yaml_files
+from generator.kb.documents import digest, load_all, shown_path, yaml_files
 from generator.kb.loader import Document, JsonPath, load_yaml
 from generator.kb.model import KB, Item
 from generator.rules.check import RuleChecker
 from generator.rules.model import Rule, rule_from_data
+from generator.rules.ruleset import RuleSet
 
 OVERLAY_FILE = "overlay.yaml"
-
-
-@dataclass(frozen=True)
-class RuleSet:
-    """The rules in force for one plan, with the layers they came from."""
-
-    rules: tuple[Rule, ...]
-    layers: tuple[str, ...]
-    items: tuple[Item, ...]  # client-only checklist items from overlays
-    digest: str
 
 
 @dataclass
@@ -70,8 +61,13 @@ def _layers(rules_dir: Path, overlays: Sequence[Path]) -> tuple[list[_Layer], li
             else:
                 found = schema.check(overlay, "overlay") if overlay.data is not None else []
                 problems.extend(found)
-                extends = (overlay.data or {}).get("extends") or []
-                wanted += [e for e in extends if e not in wanted and not found]
+                extends = [] if found else (overlay.data or {}).get("extends") or []
+                for i, name in enumerate(extends):
+                    if not (rules_dir / name).is_dir():
+                        where = shown_path(rules_dir)
+                        problems.append(overlay.problem(("extends", i), f"rule layer `{name}` not found in {where}"))
+                wanted += [e for e in extends if e not in wanted and (rules_dir / e).is_dir()]
+                overlay = None if found else overlay  # a refused overlay.yaml changes nothing further
         docs, load_problems = _rule_docs(folder)
         problems.extend(load_problems)
         clients.append(_Layer(layer_name(folder, rules_dir), docs, overlay))
@@ -119,16 +115,22 @@ def _client_items(layer: _Layer, kb: KB, problems: list[Problem]) -> list[Item]:
     return items
 
 
-def _overlay_problems(overlay: Document, known: set[str]) -> Iterator[Problem]:
-    """Disabling or overriding a rule that no earlier layer defines is a mistake."""
+def _overlay_problems(overlay: Document, known: set[str], targets: set[str]) -> Iterator[Problem]:
+    """Disabling or overriding a rule that no earlier layer defines is a mistake, and so is
+    an override that includes or excludes a step or item that does not exist."""
     data: dict[str, Any] = overlay.data or {}
     for i, rid in enumerate(data.get("disable") or []):
         if rid not in known:
             yield overlay.problem(("disable", i), f"cannot disable unknown rule `{rid}`{suggest(rid, known)}")
-    for rid in data.get("override") or {}:
+    for rid, change in (data.get("override") or {}).items():
         if rid not in known:
             yield overlay.problem(("override", rid), f"cannot override unknown rule `{rid}`{suggest(rid, known)}",
                                   key=True)
+        for key in ("include", "exclude"):
+            for i, target in enumerate(change.get(key) or []):
+                if target not in targets:
+                    yield overlay.problem(("override", rid, key, i),
+                                          f"unknown step or item `{target}`{suggest(target, targets)}")
 
 
 def _apply_overlay(rules: list[Rule], overlay: Document) -> list[Rule]:
@@ -167,9 +169,10 @@ def load_ruleset(rules_dir: Path, kb: KB, overlays: Sequence[Path] = ()) -> Rule
         (doc, ("rules", i)) for layer in layers for doc in layer.docs for i in range(len(_rule_entries(doc)))]
     problems += RuleChecker(kb, {i.id for i in items}).run(located)
     known: set[str] = set()
+    targets = set(kb.step_by_id) | set(kb.item_by_id) | {i.id for i in items}
     for layer in layers:
         if layer.overlay is not None:
-            problems.extend(_overlay_problems(layer.overlay, known))
+            problems.extend(_overlay_problems(layer.overlay, known, targets))
         known |= {rule["id"] for doc in layer.docs for rule in _rule_entries(doc)}
     if problems:
         raise OpsbookError(sorted(set(problems)))

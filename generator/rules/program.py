@@ -1,0 +1,72 @@
+"""A compiled program: the durable rulesets ("shards") of a rule set, as plain data.
+
+Kept apart from the compiler so a program cached with a playbook loads without it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from functools import cached_property
+from types import MappingProxyType
+
+from generator.rules.encoding import Slot
+from generator.rules.model import Rule
+from generator.rules.strata import Level
+
+
+@dataclass(frozen=True)
+class Cost:
+    """What a pattern uses of durable's fixed-size tables (see compiler.py)."""
+
+    paths: int  # alpha paths a fact can match at once (each may sit on the stack)
+    groups: int  # $and/$or groups (each takes two of a rule's expression slots)
+    links: int  # not-exists and OR-join links (each takes a slot in a node's list)
+    tests: int  # alpha nodes
+
+    def __add__(self, other: Cost) -> Cost:
+        return Cost(
+            self.paths + other.paths,
+            self.groups + other.groups,
+            self.links + other.links,
+            self.tests + other.tests,
+        )
+
+
+
+@dataclass(frozen=True)
+class Piece:
+    """One durable rule: fires rule `rule` when `pattern` (durable JSON form) matches."""
+
+    rule: int
+    pattern: object
+    cost: Cost
+    paths: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Shard:
+    pieces: tuple[Piece, ...]
+    slots: tuple[Slot, ...]  # the fact paths its pieces read
+
+    def named(self) -> Iterator[tuple[str, Piece]]:
+        """Each piece with its durable rule name."""
+        return ((f"p{number}", piece) for number, piece in enumerate(self.pieces))
+
+    @cached_property
+    def owners(self) -> Mapping[str, int]:
+        """The rule (index) of each durable rule name."""
+        return MappingProxyType({name: piece.rule for name, piece in self.named()})
+
+
+@dataclass(frozen=True)
+class CompiledLevel:
+    level: Level
+    constant: tuple[int, ...]  # rules that always fire
+    shards: tuple[Shard, ...]
+
+
+@dataclass(frozen=True)
+class Program:
+    rules: tuple[Rule, ...]
+    levels: tuple[CompiledLevel, ...]

@@ -1,0 +1,19 @@
+"""The rules in force for one plan: a light module, so a cached playbook loads without
+the validation code."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from generator.kb.model import Item
+from generator.rules.model import Rule
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    """The rules in force for one plan, with the layers they came from."""
+
+    rules: tuple[Rule, ...]
+    layers: tuple[str, ...]
+    items: tuple[Item, ...]  # client-only checklist items from overlays
+    digest: str
