@@ -10,7 +10,6 @@ record's `kb_digest` names, the same for every client. `--full` writes whole
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import json
 import multiprocessing
@@ -116,10 +115,10 @@ def parse_line(text: str, line: int, shown: str, playbook: Playbook) -> ClientFa
             return facts_from_document(Document(shown, data), playbook.kb)
         except OpsbookError:
             pass  # parse again, slowly, only to say where each problem is
-    try:
-        facts_from_document(parse_yaml(text, shown), playbook.kb)
+    try:  # blank lines in front, so the YAML reader counts lines as the file does
+        facts_from_document(parse_yaml("\n" * (line - 1) + text, shown), playbook.kb)
     except OpsbookError as exc:
-        raise OpsbookError([dataclasses.replace(p, line=line) for p in exc.problems]) from None
+        raise OpsbookError(exc.problems) from None
     raise AssertionError("facts refused once must be refused again")
 
 

@@ -13,7 +13,7 @@ from types import MappingProxyType
 from typing import Any
 
 from generator.errors import OpsbookError, Problem, suggest
-from generator.kb.loader import Document, JsonPath, parse_yaml, read_text
+from generator.kb.loader import Document, JsonPath, control_character, parse_yaml, read_text
 from generator.kb.model import KB, Fact
 
 FactValue = str | int | float | bool | tuple[str, ...]
@@ -78,8 +78,8 @@ def _parse(text: str, shown: str, is_json: bool) -> Document:
     try:
         return parse_yaml(text, shown)
     except OpsbookError as exc:
-        if not is_json:
-            raise
+        if not is_json or not exc.problems[0].message.startswith("YAML syntax error"):
+            raise  # what the YAML reading refuses in JSON text (a control character, a duplicate key...) stands
         as_yaml = exc
     try:
         return Document(shown, json.loads(text, object_pairs_hook=unique_keys))
@@ -149,7 +149,10 @@ def normalise(fact: Fact, raw: Any) -> tuple[FactValue | None, str | None]:
     """(value in its declared type, None) or (None, what is wrong with it)."""
     kind = fact.type
     if kind == "string":
-        return (raw.strip(), None) if isinstance(raw, str) else (None, f"expects text, got `{raw}`")
+        if not isinstance(raw, str):
+            return None, f"expects text, got `{raw}`"
+        code = control_character(raw)
+        return (None, f"contains control character {code}: remove it") if code else (raw.strip(), None)
     if kind == "enum":
         return _enum(fact, raw)
     if kind == "list":

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,16 +15,12 @@ from generator.plan.planner import catalogue
 from generator.rules.logic import implies, satisfiable
 from generator.rules.model import All, Any_, Condition, Leaf, Not, Rule
 from generator.rules.ruleset import RuleSet
+from generator.translations import text_hash
 from generator.validate import validate_playbook
 
 # Facts that describe the client for the plan's heading, not for rules to test.
 METADATA_FACTS = {"client.name", "client.note", "start_date"}
 _CJK = re.compile(r"[\u3400-\u9fff]")
-
-
-def text_hash(zh: str) -> str:
-    """The hash stored as `en_src` beside an English text: the Chinese it translates."""
-    return hashlib.sha256(zh.encode("utf-8")).hexdigest()[:8]
 
 
 def _warn(loc: tuple[str, int, int] | None, message: str) -> Problem:

@@ -9,3 +9,4 @@ mkdir -p build
 .venv/bin/opsbook validate --strict
 .venv/bin/opsbook plan examples/coffee-chain.yaml --lang en
 .venv/bin/opsbook plan examples/coffee-chain.yaml -o build/coffee-chain-plan.xlsx --force
+.venv/bin/opsbook site build      # the playbook, the rule catalogue and the example clients' plans

@@ -15,11 +15,16 @@ from generator.cli.common import default_kb, default_rules, report, user_errors
 @click.option("--rules", "rules_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
               help="Rules folder (default: the playbook's rules/).")
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too.")
+@click.option("--stamp", is_flag=True,
+              help="Record `en_src` (the hash of the Chinese text) beside every English text that lacks one.")
 @user_errors
-def lint(kb_dir: Path | None, rules_dir: Path | None, strict: bool) -> None:
+def lint(kb_dir: Path | None, rules_dir: Path | None, strict: bool, stamp: bool) -> None:
     """Unreachable steps and items, rules that never fire or are shadowed, unused facts,
     RACI and translation problems."""
     from generator.lint import lint as run
+
+    if stamp:
+        _stamp(kb_dir or default_kb(), rules_dir or default_rules())
 
     problems = run(kb_dir or default_kb(), rules_dir or default_rules())
     report(problems)
@@ -27,3 +32,13 @@ def lint(kb_dir: Path | None, rules_dir: Path | None, strict: bool) -> None:
     warnings = len(problems) - errors
     click.echo(f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}", err=True)
     raise SystemExit(1 if errors or (strict and warnings) else 0)
+
+
+def _stamp(kb_dir: Path, rules_dir: Path) -> None:
+    from generator.kb.documents import yaml_files
+    from generator.translations import stamp
+
+    total = 0
+    for path in [*yaml_files(kb_dir), *(yaml_files(rules_dir) if rules_dir.is_dir() else [])]:
+        total += stamp(path)
+    click.echo(f"stamped {total} translation{'s' * (total != 1)}", err=True)

@@ -20,15 +20,19 @@ def site() -> None:
 
 
 @site.command()
+@click.option("--client", "clients", multiple=True, type=click.Path(path_type=Path, dir_okay=False),
+              metavar="FACTS", help="Publish this client's plan (repeatable; default: the example clients).")
+@click.option("--overlay", "overlays", multiple=True, type=click.Path(path_type=Path, file_okay=False),
+              help="Client overlay folder the plans use, applied in order (repeatable).")
 @click.option("-d", "--site-dir", type=click.Path(path_type=Path, file_okay=False), default=None,
               help="Where to write the site (default: build/site of the playbook).")
 @user_errors
-def build(site_dir: Path | None) -> None:
-    """Build the site (strict: any warning fails the build)."""
+def build(clients: tuple[Path, ...], overlays: tuple[Path, ...], site_dir: Path | None) -> None:
+    """Build the site (strict: any warning fails the build), with client plans."""
     from generator.site.build import build_site, mkdocs_messages
 
     with mkdocs_messages():
-        report = build_site(_config(), site_dir)
+        report = build_site(_config(), site_dir, clients, overlays)
     click.echo(f"site built: {report.site_dir} ({report.pages} pages, {report.seconds:.1f} s)")
 
 

@@ -44,6 +44,15 @@ _NOT_PRINTABLE = re.compile(
 _MAP = "tag:yaml.org,2002:map"
 _SEQ = "tag:yaml.org,2002:seq"
 
+
+def control_character(text: str) -> str | None:
+    """`U+001B` for the first character YAML does not allow in text (tab and line breaks are
+    allowed), else None. Escapes such as "\\x1b" make them too: they must not reach a
+    terminal, a calendar or a workbook."""
+    bad = _NOT_PRINTABLE.search(text)
+    return f"U+{ord(bad.group()):04X}" if bad else None
+
+
 JsonPath = tuple[str | int, ...]
 
 
@@ -266,6 +275,7 @@ class _Builder:
         if event.tag not in (None, "!", "tag:yaml.org,2002:str"):
             raise self.fail(event, f"mapping keys must be plain text: remove the tag `{_short(event.tag)}`")
         key = event.value
+        self._printable(event, key)
         if key == "<<" and event.implicit[0]:
             raise self.fail(event, "merge keys (<<) are not supported: write the keys out")
         mark = event.start_mark
@@ -294,8 +304,15 @@ class _Builder:
         self._count(event)
         self._check_tag(event, _PLAIN_TAGS | {_TIMESTAMP})
         value = self._construct(event)
+        if isinstance(value, str):
+            self._printable(event, value)
         self._remember(event, value, 1)
         self._place(value, path, event)
+
+    def _printable(self, event: Any, text: str) -> None:
+        code = control_character(text)
+        if code:
+            raise self.fail(event, f"control character {code} (written as an escape) is not allowed in text: remove it")
 
     def _construct(self, event: Any) -> Any:
         if event.tag in (None, "!") or event.tag == "tag:yaml.org,2002:str":
@@ -312,7 +329,11 @@ class _Builder:
         node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
         if tag not in _PLAIN_TAGS:
             raise self.fail(event, f"tag `{_short(tag)}` is not allowed")
-        return self.loader.construct_object(node)
+        try:
+            return self.loader.construct_object(node)
+        except (ValueError, KeyError, IndexError):  # an explicit tag on a value it does not fit: `!!int x`
+            raise self.fail(event, f"`{event.value}` is not a valid `{_short(tag)}` value: "
+                                   "remove the tag or fix the value") from None
 
     def _open(self, event: Any) -> None:
         path = self._slot(event)

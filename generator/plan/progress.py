@@ -77,7 +77,13 @@ def _rows(rows: list[list[str]], shown: str) -> Progress:
 
 def _csv(data: bytes, shown: str) -> Progress:
     text = data.decode("utf-8-sig", errors="replace")
-    return _rows(list(csv.reader(io.StringIO(text))), shown)
+    reader = csv.reader(io.StringIO(text))
+    try:
+        rows = list(reader)
+    except csv.Error:
+        raise _fail(shown, reader.line_num, "not a CSV file opsbook wrote (a stray quote or line break): "
+                    "use --force to overwrite it") from None
+    return _rows(rows, shown)
 
 
 def _xlsx(data: bytes, shown: str) -> Progress:
@@ -119,7 +125,7 @@ def read_progress(path: Path, fmt: str, shown: str) -> Progress:
     if fmt in ("xlsx", "csv"):
         size = path.stat().st_size
         if size > MAX_PLAN_BYTES:
-            raise _fail(shown, 1, f"file is {size:,} bytes; the limit is {MAX_PLAN_BYTES:,}: {_BIG}")
+            raise _fail(shown, 1, f"file is {size:,} bytes; the limit is {MAX_PLAN_BYTES:,} (16 MiB): {_BIG}")
         data = path.read_bytes()
         return _xlsx(data, shown) if fmt == "xlsx" else _csv(data, shown)
     try:

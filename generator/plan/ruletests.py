@@ -68,7 +68,7 @@ def case_files(paths: Sequence[Path], rules_dir: Path) -> list[Path]:
 def _overlays(path: Path, doc: Document) -> tuple[Path, ...]:
     names = doc.data.get("overlays") or []
     missing = [doc.problem(("overlays", i), f"overlay folder `{name}` not found (paths are relative to this file)")
-               for i, name in enumerate(names) if "\0" in name or not (path.parent / name).is_dir()]
+               for i, name in enumerate(names) if not (path.parent / name).is_dir()]
     if missing:
         raise OpsbookError(missing)
     listed = tuple((path.parent / o).resolve() for o in names)

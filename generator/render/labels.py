@@ -40,4 +40,4 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|!~])")
 
 def md(text: str) -> str:
     """Markdown-escaped text: data never becomes markup or HTML."""
-    return _MD_SPECIAL.sub(r"\\\1", text.replace("&", "&amp;")).replace("\n", " ")
+    return _MD_SPECIAL.sub(r"\\\1", text.replace("&", "&amp;")).replace("\r", " ").replace("\n", " ")

@@ -19,7 +19,7 @@ def why(item: PlanItem, lang: str) -> str:
 
 
 def _code(text: str) -> str:
-    return "`" + text.replace("`", "'") + "`"
+    return "`" + text.replace("`", "'").replace("\r", " ").replace("\n", " ") + "`"
 
 
 def why_md(item: PlanItem, lang: str) -> str:

@@ -54,6 +54,9 @@ class Rule:
     then: Action
     layer: str = "base"
     location: tuple[str, int, int] | None = None
+    # What the rule is for, in words (`description: {zh, en}`); shown in the rule catalogue.
+    description_zh: str = ""
+    description_en: str = ""
 
 
 def condition_from_data(data: object) -> Condition:
@@ -76,8 +79,9 @@ def rule_from_data(
     layer: str = "base",
     location: tuple[str, int, int] | None = None,
 ) -> Rule:
-    """Build a rule from the YAML mapping of one rule (id, title, when?, then)."""
+    """Build a rule from the YAML mapping of one rule (id, title, description?, when?, then)."""
     title = _mapping(data.get("title") or {})
+    description = _mapping(data.get("description") or {})
     then = _mapping(data.get("then") or {})
     when = data.get("when")
     priority = then.get("priority")
@@ -95,6 +99,8 @@ def rule_from_data(
         then=action,
         layer=layer,
         location=location,
+        description_zh=str(description.get("zh", "")),
+        description_en=str(description.get("en", "")),
     )
 
 

@@ -8,10 +8,10 @@ import importlib.util
 import logging
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from generator.errors import OpsbookError, Problem
 from generator.kb.documents import shown_path
@@ -59,8 +59,21 @@ def _failed(config_file: Path, message: str) -> Problem:
     return Problem(shown_path(config_file), 1, 1, message)
 
 
-def build_site(config_file: Path, site_dir: Path | None = None) -> BuildReport:
-    """Build the site of `config_file` (strict) into `site_dir` (default: its `site_dir`)."""
+def publish(config: Any, clients: Sequence[Path] | None, overlays: Sequence[Path]) -> None:
+    """Make the build publish the plans of `clients` (instead of the config's own list),
+    with `overlays`: the hook reads them from `extra.opsbook` (see hook.py)."""
+    options = dict((config.extra or {}).get("opsbook") or {})
+    if clients:
+        options["clients"] = [str(path.resolve()) for path in clients]
+    if overlays:
+        options["overlays"] = [str(path.resolve()) for path in overlays]
+    config.extra["opsbook"] = options
+
+
+def build_site(config_file: Path, site_dir: Path | None = None, clients: Sequence[Path] | None = None,
+               overlays: Sequence[Path] = ()) -> BuildReport:
+    """Build the site of `config_file` (strict) into `site_dir` (default: its `site_dir`),
+    with the plans of `clients` (default: the clients its config names)."""
     _mkdocs()
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
@@ -70,6 +83,7 @@ def build_site(config_file: Path, site_dir: Path | None = None) -> BuildReport:
     try:
         overrides = {"site_dir": str(site_dir.resolve())} if site_dir else {}
         config = load_config(str(config_file), strict=True, **overrides)
+        publish(config, clients, overlays)
         build(config)
     except MkDocsException as exc:
         raise OpsbookError(_failed(config_file, f"site build failed ({exc})")) from None

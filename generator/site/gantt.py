@@ -22,9 +22,10 @@ def _name(text: str) -> str:
     return "\u200b" + name if _KEYWORDS.match(name) else name
 
 
-def gantt(rows: Iterable[GanttRow], title: str = "") -> str:
+def gantt(rows: Iterable[GanttRow], title: str = "", axis_format: str = "%m-%d") -> str:
     """Mermaid `gantt` text: one section per phase (in order of first appearance), one
-    task per row from its start date to its due date."""
+    task per row from its start date to its due date; `axis_format` labels the time axis
+    (strftime-like: `%Y-%m` for charts that span years)."""
     sections: dict[str, list[str]] = {}
     for phase, item, start, due in rows:
         if due < start:
@@ -32,7 +33,7 @@ def gantt(rows: Iterable[GanttRow], title: str = "") -> str:
         task = f"    {_name(item)} :{start.isoformat()}, {due.isoformat()}"
         sections.setdefault(phase, []).append(task)
     # inclusiveEndDates: an item due on the day it starts still gets a one-day bar.
-    lines = ["gantt", "    dateFormat YYYY-MM-DD", "    axisFormat %m-%d", "    inclusiveEndDates"]
+    lines = ["gantt", "    dateFormat YYYY-MM-DD", f"    axisFormat {axis_format}", "    inclusiveEndDates"]
     if title:
         lines.append(f"    title {_name(title)}")
     for phase, tasks in sections.items():

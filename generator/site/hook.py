@@ -1,6 +1,11 @@
 """The MkDocs hook (`hooks:` in mkdocs.yml): validates kb/ next to mkdocs.yml, adds the
 generated pages of both languages (nothing generated is written into site/), the
-navigation and the glossary tooltips, and makes `mkdocs serve` watch kb/ and rules/.
+navigation and the glossary tooltips, and makes `mkdocs serve` watch kb/, rules/ and the
+published clients' files.
+
+Which client plans a build publishes comes from the config, `extra.opsbook`:
+`clients` (facts files or globs, relative to mkdocs.yml) and `overlays` (folders);
+`opsbook site build --client FACTS --overlay DIR` sets them for one build.
 
 All page content comes from the pure generators in this package; this file only connects
 them to MkDocs events."""
@@ -18,7 +23,7 @@ from mkdocs.structure.files import File, Files
 
 from generator.errors import OpsbookError
 from generator.kb.documents import shown_path
-from generator.site.content import SiteContent, site_content
+from generator.site.content import Clients, SiteContent, site_content
 from generator.site.paths import in_lang
 
 ABBR_EXTENSION = "generator.site.abbr"
@@ -30,12 +35,19 @@ def _root(config: Any) -> Path:
     return Path(config.config_file_path).resolve().parent
 
 
+def clients(config: Any) -> Clients:
+    """The clients to publish, from `extra.opsbook` of the config."""
+    options = (config.extra or {}).get("opsbook") or {}
+    return Clients(tuple(str(f) for f in options.get("clients") or ()),
+                   tuple(str(o) for o in options.get("overlays") or ()))
+
+
 def on_config(config: Any) -> Any:
     global _content
     try:
-        _content = site_content(_root(config))
+        _content = site_content(_root(config), clients(config))
     except OpsbookError as exc:
-        raise PluginError(f"the knowledge base is invalid:\n{exc}") from None
+        raise PluginError(f"the knowledge base, the rules or a client's facts are invalid:\n{exc}") from None
     for problem in _content.warnings:
         log.info(str(problem))
     config.nav = _content.nav
@@ -79,8 +91,10 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Files) -> str
 
 
 def on_serve(server: Any, config: Any, builder: Any) -> Any:
-    for folder in ("kb", "rules"):
-        path = _root(config) / folder
+    root, wanted = _root(config), clients(config)
+    folders = {root / "kb", root / "rules", *(root / o for o in wanted.overlays)}
+    folders |= {(root / f).parent for f in wanted.facts}  # globs name files in one folder
+    for path in sorted(folders - {root}):  # the whole playbook would include build output
         if path.is_dir():
             server.watch(str(path))
     return server

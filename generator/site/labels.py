@@ -80,6 +80,32 @@ _LABELS: dict[str, tuple[str, str]] = {
     "term": ("术语", "Term"),
     "template": ("模板", "Template"),
     "fact": ("事实", "Fact"),
+    # the rule catalogue
+    "rules": ("规则目录", "Rule catalogue"),
+    "when": ("适用条件", "When it applies"),
+    "include": ("加入", "Adds"),
+    "exclude": ("排除", "Removes"),
+    "priority": ("优先级", "Priority"),
+    "sets": ("推导事实", "Sets"),
+    "defined_in": ("定义位置", "Defined in"),
+    "whole_step": ("（整个步骤）", "(the whole step)"),
+    # client plans
+    "plans": ("客户计划", "Client plans"),
+    "client": ("客户", "Client"),
+    "start": ("开始日期", "Start date"),
+    "layers": ("规则层", "Rule layers"),
+    "facts_file": ("事实文件", "Facts file"),
+    "items": ("事项", "Items"),
+    "urgent": ("紧急或高优先级", "Critical or high"),
+    "client_facts": ("业务事实", "Facts about the business"),
+    "timeline": ("时间线", "Timeline"),
+    "why": ("原因", "Why"),
+    "always": ("始终适用", "always applies"),
+    "fired": ("触发的规则", "Rules that fired"),
+    "excluded": ("已排除的事项", "Excluded items"),
+    "excluded_by": ("排除它的规则", "excluded by"),
+    "repeats": ("重复", "Repeats"),
+    "n_items": ("{n} 项", "{n} items"),
 }
 
 _VOCAB: dict[str, tuple[str, str]] = {

@@ -2,21 +2,33 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
 from generator.kb.model import KB
+from generator.plan.model import Plan
+from generator.rules.model import Rule
+
+
+@dataclass(frozen=True)
+class ClientPlan:
+    """One client's published plan: its page name (made safe from the facts file's name), the
+    facts file as shown to people, and the plan in each language."""
+
+    slug: str
+    source: str
+    plans: Mapping[str, Plan]  # lang -> plan
 
 
 @dataclass(frozen=True)
 class SiteData:
-    """Everything the generated pages are made from. `rules` and `plans` stay empty until
-    their models exist; their generators will read them from here."""
+    """Everything the generated pages are made from: the KB, the rules of the base layer (for
+    the rule catalogue; their locations relative to the playbook), and the client plans."""
 
     kb: KB
-    rules: tuple[object, ...] = ()
-    plans: tuple[object, ...] = ()
+    rules: tuple[Rule, ...] = ()
+    plans: tuple[ClientPlan, ...] = ()
 
 
 @dataclass(frozen=True)

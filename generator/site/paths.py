@@ -18,6 +18,8 @@ GLOSSARY = "reference/glossary.md"
 TEMPLATES = "reference/templates.md"
 FACTS = "reference/facts.md"
 SOURCES = "reference/sources.md"
+RULES = "reference/rules.md"
+PLANS = "plans/index.md"
 
 
 def in_lang(path: str, lang: str) -> str:
@@ -37,6 +39,11 @@ def step(step: Step) -> str:
 
 def role(role_id: str) -> str:
     return f"roles/{role_id}.md"
+
+
+def plan(slug: str) -> str:
+    """A client's plan page; `slug` is already a safe file name (see clients.py)."""
+    return f"plans/{slug}.md"
 
 
 def anchor(kind: str, element_id: str) -> str:

@@ -123,13 +123,34 @@ def test_lint_flags_stale_and_missing_translations(run_cli, tmp_path: Path) -> N
     shutil.copytree(ROOT / "kb", tmp_path / "kb")
     roles = tmp_path / "kb" / "roles.yaml"
     text = roles.read_text()
-    text = text.replace("title: {zh: 运营经理, en: Operations manager}",
-                        "title: {zh: 运营经理, en: Operations manager, en_src: deadbeef}", 1)
-    text = text.replace("title: {zh: 市场分析师, en: Market analyst}", "title: {zh: 市场分析师, en: 市场分析师}", 1)
+    assert "title: {zh: 运营经理, en: Operations manager, en_src:" in text, "the shipped KB is stamped"
+    text = text.replace("title: {zh: 运营经理, en: Operations manager,",
+                        "title: {zh: 运营总监, en: Operations manager,", 1)
+    text = text.replace("title: {zh: 市场分析师, en: Market analyst,", "title: {zh: 市场分析师, en: 市场分析师,", 1)
     roles.write_text(text)
     _, _, err = run_cli("lint", "--kb", str(tmp_path / "kb"))
-    assert "the English translation is older than the Chinese text" in err
+    assert "roles.yaml:6:27: warning: the English translation is older than the Chinese text" in err
     assert "English text contains Chinese: translate it" in err
+
+
+def test_lint_stamp_records_hashes_that_later_catch_edits(run_cli, tmp_path: Path) -> None:
+    shutil.copytree(ROOT / "kb", tmp_path / "kb")
+    glossary = tmp_path / "kb" / "glossary.yaml"
+    glossary.write_text(glossary.read_text().replace(', en_src: "', ', en_old: "'))
+    import re
+
+    stripped = re.sub(r', en_old: "[0-9a-f]{8}"', "", glossary.read_text())
+    stripped = re.sub(r'\n *en_src: "[0-9a-f]{8}"', "", stripped)
+    glossary.write_text(stripped)
+    assert "en_src" not in glossary.read_text()
+    code, _, err = run_cli("lint", "--kb", str(tmp_path / "kb"), "--stamp")
+    assert code == 0 and "stamped" in err
+    assert run_cli("validate", "--kb", str(tmp_path / "kb"))[0] == 0
+    stamped = glossary.read_text()
+    assert stamped.count("en_src:") >= 72  # term and definition of every glossary entry
+    glossary.write_text(stamped.replace("zh: 闭环", "zh: 闭合循环", 1))
+    _, _, err = run_cli("lint", "--kb", str(tmp_path / "kb"))
+    assert "the English translation is older than the Chinese text" in err
 
 
 def test_shipped_playbook_lints_clean(run_cli) -> None:

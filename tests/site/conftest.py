@@ -1,6 +1,7 @@
-"""Fixtures of the site tests: the shipped KB; the shipped site built once per session with
-`opsbook site build`; and for the browser tests, that build served on 127.0.0.1 and a
-headless chromium whose tabs abort (and record) every request to another host."""
+"""Fixtures of the site tests: the shipped KB, base rules and example client plans; the shipped
+site built once per session with `opsbook site build`; and for the browser tests, that build
+served on 127.0.0.1 and a headless chromium whose tabs abort (and record) every request to
+another host."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from sitetools import ROOT, Built, Tab
 from generator.cli.main import cli
 from generator.kb.model import KB
 from generator.kb.validate import validate_kb
+from generator.site.content import Clients, load_data
 from generator.site.page import SiteData
 
 
@@ -31,8 +33,10 @@ def shipped_kb() -> KB:
 
 
 @pytest.fixture(scope="session")
-def site_data(shipped_kb: KB) -> SiteData:
-    return SiteData(kb=shipped_kb)
+def site_data() -> SiteData:
+    """What the default build publishes: the shipped KB, the base rules and the example clients."""
+    data, _ = load_data(ROOT, Clients(("examples/*.yaml",)))
+    return data
 
 
 @pytest.fixture(scope="session")

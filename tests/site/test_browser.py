@@ -1,11 +1,13 @@
 """The built site in a real browser (Debian's chromium driven by Playwright), served from
 127.0.0.1 with every request to any other host aborted: search finds Chinese and English
 words, Mermaid draws, checklists show checkboxes, the language switch keeps the page and
-glossary tooltips appear; no console errors and no request leaves the machine.
+glossary tooltips appear, client plans show their checklists and Gantt charts, the rule
+catalogue shows in both languages; no console errors and no request leaves the machine.
 
 Without /usr/bin/chromium the tests skip, unless CI is set: then they fail (the `browser`,
 `base_url` and `tab` fixtures are in conftest.py). Screenshots of the home page, a step
-page, a phase diagram and search results go to test-artifacts/."""
+page, a phase diagram, search results, a client plan (checklist and Gantt chart) and the rule
+catalogue go to test-artifacts/."""
 
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ from sitetools import Tab
 from generator.kb.model import KB, Step
 from generator.site import paths
 from generator.site.gantt import gantt
+from generator.site.page import ClientPlan, SiteData
 
 
 @pytest.fixture(scope="module")
@@ -128,3 +131,55 @@ def test_the_offline_guard_sees_requests_to_other_hosts(tab: Tab) -> None:
     page.evaluate("fetch('https://example.com/font.woff2').catch(() => null)")
     page.wait_for_timeout(300)
     assert tab.elsewhere == ["https://example.com/font.woff2"]
+
+
+@pytest.fixture(scope="module")
+def client(site_data: SiteData) -> ClientPlan:
+    return next(c for c in site_data.plans if c.slug == "coffee-chain")
+
+
+def test_a_client_plan_shows_its_items_as_checkboxes(tab: Tab, client: ClientPlan) -> None:
+    page = tab.open(_url(paths.plan(client.slug)))
+    plan = client.plans["zh"]
+    assert page.locator("article h1").inner_text().startswith(plan.client_name)
+    boxes = page.locator("article .task-list-item input[type=checkbox]")
+    assert boxes.count() == len(plan.items)
+    first = page.locator("article .task-list-item").first.inner_text()
+    assert plan.items[0].title in first and "原因" in first and plan.items[0].due.isoformat() in first
+    page.evaluate("scrollTo(0, document.querySelector('article .task-list').getBoundingClientRect().top"
+                  " + scrollY - 200)")
+    page.wait_for_timeout(500)
+    tab.screenshot("plan-checklist.png")
+    tab.assert_offline_and_clean()
+
+
+def test_a_client_plan_draws_its_gantt_chart(tab: Tab, client: ClientPlan) -> None:
+    page = tab.open(_url(paths.plan(client.slug)))
+    chart = page.wait_for_selector("div.mermaid")
+    assert page.locator("pre.mermaid").count() == 0
+    box = chart.bounding_box()
+    steps = {item.step for item in client.plans["zh"].items}
+    assert box is not None and box["width"] > 300 and box["height"] > 10 * len(steps)
+    page.evaluate("scrollTo(0, document.querySelector('div.mermaid').getBoundingClientRect().top"
+                  " + scrollY - 120)")
+    page.wait_for_timeout(500)
+    tab.screenshot("plan-gantt.png")
+    tab.assert_offline_and_clean()
+
+
+@pytest.mark.parametrize(("lang", "heading", "words"), [
+    ("zh", "规则目录", "投诉率（kpis.complaint_rate）大于 0.03"),
+    ("en", "Rule catalogue", "complaint rate (kpis.complaint_rate) is above 0.03")])
+def test_the_rule_catalogue_shows_in_both_languages(
+        tab: Tab, site_data: SiteData, lang: str, heading: str, words: str) -> None:
+    page = tab.open(_url(paths.in_lang(paths.RULES, lang)))
+    assert page.locator("article h1").inner_text().startswith(heading)
+    assert page.locator("article h3[id^=rule-]").count() == len(site_data.rules)
+    entry = page.locator(f"article h3#{paths.anchor('rule', 'cs-high-complaints')} ~ ul").first
+    assert words in entry.inner_text()
+    if lang == "zh":  # a rule with all, any and not in its condition
+        page.evaluate("scrollTo(0, document.getElementById('rule-cs-service-basics')"
+                      ".getBoundingClientRect().top + scrollY - 80)")
+        page.wait_for_timeout(500)
+        tab.screenshot("rules.png")
+    tab.assert_offline_and_clean()

@@ -4,6 +4,7 @@ messages that say where, never a traceback."""
 
 from __future__ import annotations
 
+import html
 import os
 import posixpath
 import re
@@ -16,6 +17,9 @@ from sitetools import ROOT, Built
 
 RunCli = Callable[..., tuple[int, str, str]]
 MINI_KB = ROOT / "tests" / "validate" / "minikb"
+MINI_RULES = ROOT / "tests" / "validate" / "minirules"
+EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
+HOSTILE = "<script>alert(1)</script> **x**"
 EXTERNAL = re.compile(r"(?:src|href)=\"(?:https?:)?//", re.IGNORECASE)
 SWITCH = re.compile(r'<a href="([^"]*)" hreflang="(zh|en)"')
 
@@ -56,10 +60,12 @@ def test_no_page_loads_anything_from_another_host(built_site: Built) -> None:
 
 @pytest.fixture
 def playbook(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A small playbook (the mini KB, the shipped site sources) that the CLI builds."""
+    """A small playbook (the mini KB and rules, the shipped site sources; no examples/) that
+    the CLI builds."""
     shutil.copy(ROOT / "mkdocs.yml", tmp_path / "mkdocs.yml")
     shutil.copytree(ROOT / "site", tmp_path / "site")
     shutil.copytree(MINI_KB, tmp_path / "kb")
+    shutil.copytree(MINI_RULES, tmp_path / "rules")
     os.symlink(ROOT / "generator", tmp_path / "generator")  # the hook, as mkdocs.yml names it
     monkeypatch.setenv("OPSBOOK_HOME", str(tmp_path))
     return tmp_path
@@ -68,8 +74,51 @@ def playbook(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def test_the_hook_reads_the_kb_next_to_mkdocs_yml(playbook: Path, run_cli: RunCli) -> None:
     code, out, err = run_cli("site", "build", "-d", str(playbook / "out"))
     assert (code, err) == (0, "")
-    # 2 hand-written pages, the loop, 6 phases, 6 steps, the roles page, 3 roles, 6 references
-    assert f"({2 * 25} pages," in out
+    # 2 hand-written pages, the loop, 6 phases, 6 steps, the roles page, 3 roles, 6 references,
+    # the rule catalogue; no client plans (examples/*.yaml finds none)
+    assert f"({2 * 26} pages," in out
+    assert not (playbook / "out" / "plans").exists()
+
+
+def test_the_default_build_publishes_every_example_clients_plan(built_site: Built) -> None:
+    assert EXAMPLES
+    for lang in ("", "en/"):
+        overview = (built_site.site_dir / lang / "plans" / "index.html").read_text("utf-8")
+        for example in EXAMPLES:
+            assert (built_site.site_dir / lang / "plans" / example.stem / "index.html").is_file()
+            assert f'href="{example.stem}/"' in overview
+    assert (built_site.site_dir / "reference" / "rules" / "index.html").is_file()
+
+
+@pytest.mark.parametrize("overlay", [False, True])
+def test_site_build_client_publishes_that_clients_plan_as_text(
+        playbook: Path, run_cli: RunCli, overlay: bool) -> None:
+    facts = playbook / "facts" / "我的 客户.v2.yaml"
+    facts.parent.mkdir()
+    facts.write_text(f"client: {{name: '{HOSTILE}'}}\nindustry: retail\noffering: service\n"
+                     "kpis: {complaint_rate: 0.05}\nstart_date: 2027-01-04\n", "utf-8")
+    extra = []
+    if overlay:  # the overlay turns the complaint rule off: its items leave the plan
+        (playbook / "acme").mkdir()
+        (playbook / "acme" / "overlay.yaml").write_text("disable: [cs-high-complaints]\n", "utf-8")
+        extra = ["--overlay", str(playbook / "acme")]
+    code, out, err = run_cli("site", "build", "--client", str(facts), *extra, "-d", str(playbook / "out"))
+    assert (code, err) == (0, "")
+    assert f"({2 * 28} pages," in out  # the mini site, the plans overview and one plan
+    for lang in ("", "en/"):
+        page = (playbook / "out" / lang / "plans" / "我的-客户-v2" / "index.html").read_text("utf-8")
+        article = page.split("<article", 1)[1].split("</article>", 1)[0]
+        assert "<script>alert" not in article and "<strong>x" not in article
+        assert html.escape(HOSTILE, quote=False) in article
+        assert ("complaint-handling" in article) != overlay
+    assert "<script>alert" not in (playbook / "out" / "plans" / "index.html").read_text("utf-8")
+
+
+def test_a_missing_client_facts_file_fails_the_build(playbook: Path, run_cli: RunCli) -> None:
+    code, out, err = run_cli("site", "build", "--client", str(playbook / "nope.yaml"),
+                             "-d", str(playbook / "out"))
+    assert code == 1 and out == "" and "Traceback" not in err
+    assert "nope.yaml:1:1: client facts file not found" in err
 
 
 def test_an_invalid_kb_fails_the_build_with_located_problems(playbook: Path, run_cli: RunCli) -> None:

@@ -1,5 +1,6 @@
-"""The generated pages of the shipped KB: one per element, in both languages, with the
-contents each kind of page promises, and every link landing on a page and an anchor."""
+"""The generated pages of the shipped KB, rules and example clients: one per element, in both
+languages, with the contents each kind of page promises, and every link landing on a page and
+an anchor."""
 
 from __future__ import annotations
 
@@ -26,10 +27,14 @@ def pages(site_data: SiteData) -> Pages:
     return {lang: {p.path: p for p in generate(site_data, lang)} for lang in ("zh", "en")}
 
 
-def test_both_languages_have_the_same_pages(pages: Pages, shipped_kb: KB) -> None:
+def test_both_languages_have_the_same_pages(pages: Pages, site_data: SiteData) -> None:
     assert pages["zh"].keys() == pages["en"].keys()
-    kb = shipped_kb
-    assert len(pages["zh"]) == 1 + len(kb.phases) + len(kb.steps) + 1 + len(kb.roles) + 6
+    kb = site_data.kb
+    # the loop, phases, steps, roles, the plans overview and plans, 7 references (with the rules)
+    assert len(pages["zh"]) == (1 + len(kb.phases) + len(kb.steps) + 1 + len(kb.roles)
+                                + 1 + len(site_data.plans) + 7)
+    assert {paths.plan(c.slug) for c in site_data.plans} < pages["zh"].keys()
+    assert paths.RULES in pages["zh"] and paths.PLANS in pages["zh"]
 
 
 def test_generation_is_deterministic(site_data: SiteData, pages: Pages) -> None:

@@ -1,0 +1,177 @@
+"""opsbook benchmarks: every figure is a ratio against a baseline measured in the same run.
+
+    .venv/bin/python bench/run.py            # all figures (a few minutes)
+    .venv/bin/python bench/run.py --quick    # smaller samples, skips the 100x scale
+
+Prints one table row per figure: what was measured, the baseline, the ratio, the target.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from scale import synthetic_playbook  # noqa: E402  (after the path is set)
+
+from generator.facts import load_facts  # noqa: E402
+from generator.plan.playbook import load_playbook  # noqa: E402
+from generator.rules import durable_host  # noqa: E402
+from generator.rules.wire import fact_json  # noqa: E402
+
+PY = sys.executable
+EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
+Row = tuple[str, str, str, str, str]
+
+
+def median_time(func: Callable[[], object], runs: int) -> float:
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        func()
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples)
+
+
+def wall(cmd: list[str], runs: int, env: dict[str, str] | None = None) -> float:
+    def once() -> None:
+        subprocess.run(cmd, check=True, capture_output=True, env=env, cwd=ROOT)
+
+    once()  # warm the OS file cache (and the playbook cache, for opsbook)
+    return median_time(once, runs)
+
+
+def warm_one_client(runs: int) -> Row:
+    """evaluate + plan of one client, against durable's own assertion of the same facts."""
+    playbook = load_playbook(ROOT / "kb", ROOT / "rules")
+    engine = playbook.engine
+    shards = [(shard, name) for level, names in zip(engine._program.levels, engine._names, strict=True)
+              for shard, name in zip(level.shards, names, strict=True)]
+    host = durable_host.host()
+    ours, raw = [], []
+    for path in EXAMPLES:
+        facts = load_facts(path, playbook.kb)
+        encoded = [(name, json.loads(fact_json(shard.slots, facts.values, "1"))) for shard, name in shards]
+
+        def assert_raw(encoded: list[tuple[str, dict[str, object]]] = encoded) -> None:
+            for name, fact in encoded:
+                host.assert_fact(name, fact)
+                host.delete_state(name, "1")
+
+        def plan(facts: object = facts) -> None:
+            playbook.plan(facts, "zh")  # type: ignore[arg-type]
+
+        for _ in range(20):
+            plan()
+            assert_raw()
+        for _ in range(runs):  # interleaved, so both see the same machine
+            ours.append(median_time(plan, 1))
+            raw.append(median_time(assert_raw, 1))
+    a, b = statistics.median(ours), statistics.median(raw)
+    return ("one client, warm: evaluate + plan", f"{a * 1e3:.3f} ms",
+            f"durable assert_fact {b * 1e3:.3f} ms", f"{a / b:.2f}x", "<= 2x")
+
+
+def batch(clients: int) -> Row:
+    """`opsbook plan --batch --jobs 2` throughput, against raw durable assertions per second."""
+    import random
+
+    import yaml
+
+    random.seed(7)
+    profiles = [yaml.safe_load(p.read_text(encoding="utf-8")) for p in EXAMPLES]
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / "clients.jsonl"
+        with src.open("w", encoding="utf-8") as out:
+            for n in range(clients):
+                facts = dict(random.choice(profiles), team_size=random.randint(1, 500))
+                facts["client"] = {"name": f"client {n}"}
+                out.write(json.dumps(facts, ensure_ascii=False, default=str) + "\n")
+        cmd = [PY, "-m", "generator.cli.main", "plan", "--batch", str(src), "--jobs", "2", "--force",
+               "-o", str(Path(tmp) / "out.jsonl")]
+        seconds = wall(cmd, 3)
+    rate = clients / seconds
+    per_client = warm_raw_rate()
+    return (f"{clients} clients, --batch --jobs 2", f"{rate:,.0f} plans/s",
+            f"durable assert_fact {per_client:,.0f}/s (1 core)", f"{rate / per_client:.2f}x", ">= 1,500 plans/s")
+
+
+def warm_raw_rate() -> float:
+    playbook = load_playbook(ROOT / "kb", ROOT / "rules")
+    engine = playbook.engine
+    shards = [(shard, name) for level, names in zip(engine._program.levels, engine._names, strict=True)
+              for shard, name in zip(level.shards, names, strict=True)]
+    host = durable_host.host()
+    facts = [load_facts(p, playbook.kb) for p in EXAMPLES]
+    encoded = [[(name, json.loads(fact_json(s.slots, f.values, "1"))) for s, name in shards] for f in facts]
+
+    def run() -> None:
+        for per in encoded * 20:
+            for name, fact in per:
+                host.assert_fact(name, fact)
+                host.delete_state(name, "1")
+
+    return len(encoded) * 20 / median_time(run, 5)
+
+
+def cold(runs: int) -> Row:
+    env = dict(os.environ, OPSBOOK_CACHE=tempfile.mkdtemp())
+    ours = wall([PY, "-m", "generator.cli.main", "plan", "examples/coffee-chain.yaml", "--format", "json"], runs, env)
+    base = wall([PY, "-c", "import yaml, click, durable.engine"], runs, env)
+    return ("cold `opsbook plan examples/coffee-chain.yaml`", f"{ours * 1e3:.0f} ms",
+            f"import yaml, click, durable.engine {base * 1e3:.0f} ms", f"{ours / base:.2f}x", "<= 2x")
+
+
+def scaling(factors: list[int]) -> list[Row]:
+    rows: list[Row] = []
+    base: dict[str, float] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for factor in factors:
+            kb, rules, facts = synthetic_playbook(ROOT, Path(tmp) / f"x{factor}", factor)
+            env = dict(os.environ, OPSBOOK_NO_CACHE="1")
+            check = [PY, "-m", "generator.cli.main", "validate", "--kb", str(kb), "--rules", str(rules)]
+            validate = wall(check, 1, env)
+            plan = wall([PY, "-m", "generator.cli.main", "plan", str(facts), "--kb", str(kb), "--rules", str(rules),
+                         "--format", "json"], 1, env)
+            for name, seconds in (("validate", validate), ("plan", plan)):
+                base.setdefault(name, seconds)
+                ratio = seconds / base[name]
+                target = "—" if factor == 1 else f"<= {1.2 * factor:g}x (linear)"
+                rows.append((f"scale {factor}x: {name}", f"{seconds:.2f} s", f"1x {base[name]:.2f} s",
+                             f"{ratio:.1f}x", target))
+    return rows
+
+
+def site() -> list[Row]:
+    from site_build import site_rows
+
+    return site_rows(ROOT)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="smaller samples; scale up to 10x only")
+    args = parser.parse_args()
+    rows: list[Row] = [warm_one_client(5 if args.quick else 30), batch(1000), cold(3 if args.quick else 10)]
+    rows += scaling([1, 10] if args.quick else [1, 10, 100])
+    if (ROOT / "mkdocs.yml").exists():
+        rows += site()
+    header = ("figure", "measured", "baseline (same run)", "ratio", "target")
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(5)]
+    for row in [header, tuple("-" * w for w in widths), *rows]:
+        print(" | ".join(str(cell).ljust(w) for cell, w in zip(row, widths, strict=True)))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,99 @@
+"""The rule catalogue: every rule of the base layer, grouped by the file (theme) it is written
+in, with its description, when it applies (in words), what it adds and where it is defined."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from posixpath import basename, splitext
+
+from generator.kb.model import Text
+from generator.render.labels import PRIORITY_NAMES
+from generator.rules.model import Rule
+from generator.site import paths
+from generator.site.conditions import describe, fact_label, value_text
+from generator.site.escape import md
+from generator.site.labels import vocab
+from generator.site.markup import Ctx, bullets, heading, join
+from generator.site.page import Page, SiteData
+
+INTRO = {
+    "zh": "规则根据客户的[业务事实]({facts})裁剪计划：条件成立时，规则把步骤或清单项加入计划、"
+          "给出优先级（只升不降），或推导出新的事实供其他规则使用；排除优先于加入。没有条件的规则"
+          "对每个客户都适用。本页列出基础规则层（`rules/base/`）的全部 {n} 条规则；客户定制层可以"
+          "停用或改写其中的规则。",
+    "en": "Rules tailor a client's plan from the [facts about the business]({facts}): when its "
+          "condition holds, a rule adds steps or checklist items, gives them a priority (which "
+          "only ever goes up), or derives a fact other rules can test; excluding wins over "
+          "including. A rule without a condition applies to every client. This page lists all "
+          "{n} rules of the base layer (`rules/base/`); a client overlay may disable or change "
+          "any of them.",
+}
+# Rule files named after something other than a domain of the KB.
+THEMES = {
+    "baseline": Text("基线", "Baseline"),
+    "goals": Text("经营目标", "Goals"),
+    "stage": Text("业务阶段", "Business stage"),
+}
+
+
+def theme(file: str, lang: str) -> str:
+    """The heading of a rule file's group: `客户服务` for `rules/base/customer-service.yaml`."""
+    stem = splitext(basename(file))[0]
+    if stem in THEMES:
+        return THEMES[stem](lang)
+    name = vocab(stem.replace("-", "_"), lang)
+    return name[:1].upper() + name[1:]
+
+
+def where(rule: Rule) -> str:
+    return f"{rule.location[0]}:{rule.location[1]}" if rule.location else rule.layer
+
+
+def _target(ctx: Ctx, target: str) -> str:
+    """An included or excluded step (all its items) or item, linked to its step page."""
+    if target in ctx.kb.step_by_id:
+        return ctx.step(target) + ("" if ctx.lang == "zh" else " ") + md(ctx.word("whole_step"))
+    item = ctx.kb.item_by_id.get(target)
+    if item is None:
+        return f"`{target}`"  # an overlay's own item: no page of its own
+    return ctx.a(item.title(ctx.lang), paths.step(ctx.kb.step_by_id[item.step]))
+
+
+def _effects(ctx: Ctx, rule: Rule) -> list[str]:
+    then, lines = rule.then, []
+    for key, targets in (("include", then.include), ("exclude", then.exclude)):
+        if targets:
+            lines.append(ctx.pair(f"**{md(ctx.word(key))}**", ctx.listing(_target(ctx, t) for t in targets)))
+    if then.priority:
+        lines.append(ctx.pair(f"**{md(ctx.word('priority'))}**", md(PRIORITY_NAMES[ctx.lang][then.priority])))
+    if then.set:
+        sets = (ctx.a(fact_label(ctx.kb, fact, ctx.lang), paths.FACTS, paths.anchor("fact", fact))
+                + " = " + md(value_text(ctx.kb, fact, value, ctx.lang)) for fact, value in then.set)
+        lines.append(ctx.pair(f"**{md(ctx.word('sets'))}**", ctx.listing(sets)))
+    return lines
+
+
+def entry(ctx: Ctx, rule: Rule) -> str:
+    """One rule: title, ID and location, description, condition in words, effects."""
+    title = rule.title_en if ctx.lang == "en" else rule.title_zh
+    description = rule.description_en if ctx.lang == "en" else rule.description_zh
+    meta = f"`{rule.id}` · " + ctx.pair(md(ctx.word("defined_in")), f"`{where(rule)}`")
+    when = ctx.pair(f"**{md(ctx.word('when'))}**", md(describe(rule.when, ctx.kb, ctx.lang)))
+    return join(heading(3, md(title or rule.id), paths.anchor("rule", rule.id)), meta,
+                md(description), bullets([when, *_effects(ctx, rule)])).rstrip()
+
+
+def pages(data: SiteData, lang: str) -> Iterator[Page]:
+    if not data.rules:
+        return  # a playbook without rules/ has no catalogue
+    ctx = Ctx(data.kb, lang, paths.RULES)
+    title = ctx.word("rules")
+    groups: dict[str, list[Rule]] = {}
+    for rule in data.rules:
+        groups.setdefault(rule.location[0] if rule.location else rule.layer, []).append(rule)
+    intro = INTRO[lang].format(facts=paths.link(paths.RULES, paths.FACTS), n=len(data.rules))
+    blocks = [heading(1, md(title)), intro]
+    for file, rules in groups.items():
+        blocks.append(heading(2, f"{md(theme(file, lang))} `{basename(file)}`"))
+        blocks += [entry(ctx, rule) for rule in rules]
+    yield Page(paths.RULES, title, join(*blocks), (ctx.word("reference"),))

@@ -1,0 +1,147 @@
+"""A rule's `when` in words, in Chinese and English, made from the KB's fact and value labels:
+`{all: [{fact: kpis.complaint_rate, gt: 0.03}, {fact: offering, in: [service, both]}]}` reads
+"投诉率（kpis.complaint_rate）大于 0.03，且 提供的是产品还是服务（offering）属于 服务、产品和服务".
+
+Plain text (the page escapes it). `not` is pushed down to the leaves (De Morgan), so every
+negation reads as a negated comparison; a negated leaf also holds when its fact is absent,
+and says so unless the fact is always given."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from generator.kb.model import KB, Text
+from generator.rules.model import All, Any_, Condition, Leaf, Not
+from generator.site.kpis import number
+
+# op -> (zh, en) phrase of a leaf that holds; `{v}` is the value in words.
+_SAYS: dict[str, tuple[str, str]] = {
+    "eq": ("为 {v}", "is {v}"),
+    "ne": ("不为 {v}", "is not {v}"),
+    "lt": ("小于 {v}", "is below {v}"),
+    "le": ("不大于 {v}", "is at most {v}"),
+    "gt": ("大于 {v}", "is above {v}"),
+    "ge": ("不小于 {v}", "is at least {v}"),
+    "in": ("属于 {v}", "is one of {v}"),
+    "not_in": ("不属于 {v}", "is none of {v}"),
+    "contains": ("包含 {v}", "includes {v}"),
+    "contains_any": ("包含 {v} 中的任一项", "includes any of {v}"),
+    "not_contains": ("不包含 {v}", "does not include {v}"),
+    "not_contains_any": ("不包含 {v} 中的任何一项", "includes none of {v}"),
+}
+# The op that holds exactly when `op` does not (for a fact that is given).
+_OPPOSITE = {"eq": "ne", "ne": "eq", "lt": "ge", "ge": "lt", "le": "gt", "gt": "le", "in": "not_in",
+             "not_in": "in", "contains": "not_contains", "contains_any": "not_contains_any"}
+_WORDS = {
+    "and": ("，且 ", " and "), "or": ("，或 ", " or "), "open": ("（", "("), "close": ("）", ")"),
+    "list": ("、", ", "), "yes": ("是", "yes"), "no": ("否", "no"),
+    "given": ("已填写", "is given"), "absent": ("未填写", "is not given"),
+    "set": ("已由规则设定", "is set by a rule"), "unset": ("未被规则设定", "is not set by any rule"),
+    "or_absent": ("（或未填写）", " (or not given)"), "or_unset": ("（或未被设定）", " (or not set)"),
+    "always": ("始终适用（没有条件）", "always applies (no conditions)"),
+}
+
+
+def _word(key: str, lang: str) -> str:
+    return Text(*_WORDS[key])(lang)
+
+
+def _sentence_case(label: str) -> str:
+    """`Products or services` -> `products or services` inside an English sentence; names with
+    capitals further in (`Net Promoter Score`) keep theirs."""
+    words = label.split()
+    if len(label) > 1 and label[1].islower() and not any(w[:1].isupper() for w in words[1:]):
+        return label[0].lower() + label[1:]
+    return label
+
+
+def fact_label(kb: KB, fact_id: str, lang: str) -> str:
+    """The fact's label in `lang` (a KPI's name for `kpis.<id>`), or its ID if the KB has none."""
+    if fact_id in kb.fact_by_id:
+        return kb.fact_by_id[fact_id].label(lang)
+    kpi = kb.kpi_by_id.get(fact_id.removeprefix("kpis.")) if fact_id.startswith("kpis.") else None
+    return kpi.name(lang) if kpi else fact_id
+
+
+def _named(kb: KB, fact_id: str, lang: str) -> str:
+    """`投诉率（kpis.complaint_rate）`, `complaint rate (kpis.complaint_rate)`, `industry`."""
+    label = fact_label(kb, fact_id, lang)
+    if label == fact_id:
+        return fact_id
+    if lang == "zh":
+        return f"{label}（{fact_id}）"
+    label = _sentence_case(label)
+    plain = label.lower().replace(" ", "_")
+    return label if plain == fact_id else f"{label} ({fact_id})"
+
+
+def value_text(kb: KB, fact_id: str, value: object, lang: str, in_sentence: bool = True) -> str:
+    """A fact value in words: an allowed value's label, yes/no, a number, a date, or the text
+    itself; a list of values joined (`服务、产品和服务`). `in_sentence`, text is quoted and
+    English labels start in lower case."""
+    if isinstance(value, list | tuple):
+        return _word("list", lang).join(value_text(kb, fact_id, v, lang, in_sentence) for v in value)
+    if isinstance(value, bool):
+        return _word("yes" if value else "no", lang)
+    if isinstance(value, int | float):
+        return number(value)
+    fact = kb.fact_by_id.get(fact_id)
+    label = next((v.label(lang) for v in fact.values if v.id == value), None) if fact else None
+    if label is not None:
+        return _sentence_case(label) if lang == "en" and in_sentence else label
+    if not in_sentence or (fact is not None and fact.type == "date"):
+        return str(value)
+    return f"“{value}”" if lang == "zh" else f'"{value}"'
+
+
+def _may_be_absent(kb: KB, fact_id: str) -> bool:
+    fact = kb.fact_by_id.get(fact_id)
+    return fact is None or not fact.required
+
+
+def _leaf(kb: KB, leaf: Leaf, negated: bool, lang: str) -> str:
+    derived = bool(kb.fact_by_id.get(leaf.fact)) and kb.fact_by_id[leaf.fact].derived
+    name = _named(kb, leaf.fact, lang)
+    space = "" if lang == "zh" and name.endswith("）") else " "
+    if leaf.op == "exists":
+        there = bool(leaf.value) != negated
+        key = ("set" if there else "unset") if derived else ("given" if there else "absent")
+        return f"{name}{space}{_word(key, lang)}"
+    op = _OPPOSITE[leaf.op] if negated else leaf.op
+    phrase = Text(*_SAYS[op])(lang).format(v=value_text(kb, leaf.fact, leaf.value, lang))
+    # A leaf is false when its fact is absent, so its negation is true then.
+    absent = _word("or_unset" if derived else "or_absent", lang)
+    tail = absent if negated and _may_be_absent(kb, leaf.fact) else ""
+    return f"{name}{space}{phrase}{tail}"
+
+
+def _push_not(cond: Condition, negated: bool) -> Condition:
+    """The same condition with `not` only directly above leaves."""
+    if isinstance(cond, Not):
+        return _push_not(cond.child, not negated)
+    if isinstance(cond, Leaf):
+        return Not(cond) if negated else cond
+    children = tuple(_push_not(c, negated) for c in cond.children)
+    flip = negated != isinstance(cond, Any_)  # De Morgan: not(all) = any(not), not(any) = all(not)
+    return Any_(children) if flip else All(children)
+
+
+def _words(kb: KB, cond: Condition, lang: str, nested: bool) -> str:
+    if isinstance(cond, Leaf):
+        return _leaf(kb, cond, False, lang)
+    if isinstance(cond, Not):
+        assert isinstance(cond.child, Leaf), "not is pushed down to the leaves first"
+        return _leaf(kb, cond.child, True, lang)
+    parts: Iterable[str] = (_words(kb, c, lang, len(cond.children) > 1) for c in cond.children)
+    glue = _word("and" if isinstance(cond, All) else "or", lang)
+    text = glue.join(parts).replace(f"{glue}（", f"{glue.rstrip()}（")  # `且（…）`, not `且 （…）`
+    if nested and len(cond.children) > 1:
+        return f"{_word('open', lang)}{text}{_word('close', lang)}"
+    return text
+
+
+def describe(cond: Condition | None, kb: KB, lang: str) -> str:
+    """When a rule with condition `cond` applies, as one sentence in `lang` (no final stop)."""
+    if cond is None:
+        return _word("always", lang)
+    return _words(kb, _push_not(cond, False), lang, nested=False)

@@ -1,0 +1,162 @@
+"""Client plan pages: an overview of the published clients, and one page per client with
+its facts, its timeline (timeline.py), its checklist as task lists grouped by phase and
+step, and why each item is there: the rules that fired and what they matched."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+
+from generator.plan.model import PRIORITY_RANK, Plan, PlanItem, Reason
+from generator.plan.wording import condition
+from generator.render.labels import PRIORITY_NAMES, RECURRENCE_NAMES
+from generator.site import paths, timeline
+from generator.site.checklist import BREAK
+from generator.site.conditions import fact_label, value_text
+from generator.site.escape import md
+from generator.site.markup import Ctx, bullets, heading, join, table
+from generator.site.page import ClientPlan, Page, SiteData
+
+INTRO = {
+    "zh": "每位客户的计划由其事实文件和规则生成，并说明每一项为什么在计划中。构建网站时用 "
+          "`opsbook site build --client 事实文件` 选择要发布的客户（默认发布 `examples/` 中的示例客户）。",
+    "en": "Each client's plan is made from their facts file by the rules, and says why each item "
+          "is in it. Choose the clients a build publishes with `opsbook site build --client FACTS` "
+          "(by default, the example clients of `examples/`).",
+}
+# Client plans repeat the playbook's checklist items: kept out of the search index so that a
+# search finds the playbook's own pages first (the overview page, with the names, stays in).
+NO_SEARCH = "---\nsearch:\n  exclude: true\n---\n\n"
+
+
+def _code(text: str) -> str:
+    """Inline code on one line (a line break could start a block inside the list item)."""
+    return "`" + " ".join(text.replace("`", "'").split()) + "`"
+
+
+def reason(ctx: Ctx, why: Reason, catalogued: frozenset[str]) -> str:
+    """A rule (linked to the catalogue when it is there) and the facts it matched."""
+    if why.layer == "base" and why.rule in catalogued:
+        rule = ctx.a(why.title, paths.RULES, paths.anchor("rule", why.rule))
+    else:
+        rule = f"{md(why.title)} {_code(why.layer)}"
+    held = ctx.listing(_code(condition(m.fact, m.op, m.value, m.actual)) for m in why.matched)
+    held = held or md(ctx.word("always"))
+    return f"{rule}（{held}）" if ctx.lang == "zh" else f"{rule} ({held})"
+
+
+def task(ctx: Ctx, item: PlanItem, catalogued: frozenset[str]) -> str:
+    meta = [ctx.pair(md(ctx.word("owner")), ctx.role(item.owner)),
+            ctx.pair(md(ctx.word("due")), item.due.isoformat()),
+            ctx.pair(md(ctx.word("priority")), md(PRIORITY_NAMES[ctx.lang][item.priority]))]
+    if item.recurrence:
+        meta.append(ctx.pair(md(ctx.word("repeats")), md(RECURRENCE_NAMES[ctx.lang][item.recurrence])))
+    why = " · ".join(reason(ctx, r, catalogued) for r in item.because)
+    box = "x" if item.done else " "
+    return BREAK.join([f"- [{box}] **{md(item.title)}**", " · ".join(meta),
+                       ctx.pair(md(ctx.word("why")), why)])
+
+
+def checklist(ctx: Ctx, plan: Plan, catalogued: frozenset[str]) -> str:
+    """The items as task lists under a heading per phase and per step."""
+    blocks: list[str] = []
+    phase = step = None
+    for item in plan.items:
+        if item.phase != phase:
+            phase, step = item.phase, None
+            blocks.append(heading(3, ctx.phase(item.phase)))
+        if item.step != step:
+            step = item.step
+            blocks.append(heading(4, ctx.step(item.step)))
+        blocks.append(task(ctx, item, catalogued))
+    return "\n\n".join(blocks)
+
+
+def facts_table(ctx: Ctx, plan: Plan) -> str:
+    """The given facts in vocabulary order (KPIs by name), and the derived ones, marked."""
+    kb, rows = ctx.kb, []
+    for fact in kb.facts:
+        if fact.type == "kpis":
+            rows += [[ctx.kpi(kpi.id), md(value_text(kb, f"kpis.{kpi.id}", plan.facts[f"kpis.{kpi.id}"], ctx.lang))]
+                     for kpi in kb.kpis if f"kpis.{kpi.id}" in plan.facts]
+            continue
+        value = plan.derived.get(fact.id) if fact.derived else plan.facts.get(fact.id)
+        if value is None or fact.id in ("client.name", "client.note"):
+            continue
+        name = ctx.a(fact.label(ctx.lang), paths.FACTS, paths.anchor("fact", fact.id))
+        shown = md(value_text(kb, fact.id, value, ctx.lang, in_sentence=False))
+        rows.append([name + (f" *{md(ctx.word('derived'))}*" if fact.derived else ""), shown])
+    return table([md(ctx.word("fact")), md(ctx.word("value"))], rows)
+
+
+def _summary(ctx: Ctx, client: ClientPlan, plan: Plan) -> str:
+    counts = Counter(item.priority for item in plan.items)
+    by_priority = ctx.listing(f"{md(PRIORITY_NAMES[ctx.lang][p])} {counts[p]}"
+                              for p in sorted(counts, key=PRIORITY_RANK.__getitem__))
+    total = md(ctx.word("n_items").format(n=len(plan.items)))
+    parts = [ctx.pair(md(ctx.word("start")), plan.start_date.isoformat()),
+             ctx.pair(md(ctx.word("items")), f"{total}（{by_priority}）" if ctx.lang == "zh"
+                      else f"{total} ({by_priority})"),
+             ctx.pair(md(ctx.word("layers")), ctx.listing(_code(layer) for layer in plan.layers)),
+             ctx.pair(md(ctx.word("facts_file")), _code(client.source))]
+    return "  \n".join(parts)
+
+
+def fired(ctx: Ctx, plan: Plan, catalogued: frozenset[str]) -> str:
+    """Every rule that put items in the plan, with what it matched and how many items."""
+    counts: Counter[str] = Counter()
+    first: dict[str, Reason] = {}
+    for item in plan.items:
+        for why in item.because:
+            counts[why.rule] += 1
+            first.setdefault(why.rule, why)
+    n_items = ctx.word("n_items")
+    return bullets(f"{reason(ctx, why, catalogued)} → {md(n_items.format(n=counts[rule]))}"
+                   for rule, why in first.items())
+
+
+def excluded(ctx: Ctx, plan: Plan, catalogued: frozenset[str]) -> str:
+    return bullets(ctx.pair(f"{md(gone.title)} {_code(gone.id)} — {md(ctx.word('excluded_by'))}",
+                            ctx.listing(reason(ctx, r, catalogued) for r in gone.excluded_by))
+                   for gone in plan.excluded)
+
+
+def plan_page(data: SiteData, client: ClientPlan, lang: str) -> Page:
+    path = paths.plan(client.slug)
+    ctx = Ctx(data.kb, lang, path)
+    plan = client.plans[lang]
+    catalogued = frozenset(rule.id for rule in data.rules)
+    content = join(
+        NO_SEARCH + heading(1, md(plan.client_name)), md(plan.client_note), _summary(ctx, client, plan),
+        heading(2, md(ctx.word("client_facts"))), facts_table(ctx, plan),
+        heading(2, md(ctx.word("timeline"))), timeline.EXPLAINED[lang], timeline.chart(plan),
+        heading(2, md(ctx.word("checklist"))), checklist(ctx, plan, catalogued),
+        heading(2, md(ctx.word("fired"))), fired(ctx, plan, catalogued),
+        heading(2, md(ctx.word("excluded"))) if plan.excluded else "", excluded(ctx, plan, catalogued),
+    )
+    return Page(path, plan.client_name, content, (ctx.word("plans"),))
+
+
+def index_page(data: SiteData, lang: str) -> Page:
+    ctx = Ctx(data.kb, lang, paths.PLANS)
+    title = ctx.word("plans")
+    rows = []
+    for client in data.plans:
+        plan = client.plans[lang]
+        urgent = sum(item.priority in ("critical", "high") for item in plan.items)
+        given = [plan.facts.get(fact) for fact in ("industry", "stage")]
+        rows.append([ctx.a(plan.client_name, paths.plan(client.slug)),
+                     *(md(value_text(data.kb, fact, value, lang, in_sentence=False)) if value is not None else "–"
+                       for fact, value in zip(("industry", "stage"), given, strict=True)),
+                     str(len(plan.items)), str(urgent), plan.start_date.isoformat()])
+    headers = [md(ctx.word("client")), md(fact_label(data.kb, "industry", lang)),
+               md(fact_label(data.kb, "stage", lang)), *(md(ctx.word(k)) for k in ("items", "urgent", "start"))]
+    return Page(paths.PLANS, title, join(heading(1, md(title)), INTRO[lang], table(headers, rows, 3)), (title,))
+
+
+def pages(data: SiteData, lang: str) -> Iterator[Page]:
+    if not data.plans:
+        return
+    yield index_page(data, lang)
+    for client in data.plans:
+        yield plan_page(data, client, lang)
