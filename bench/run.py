@@ -162,10 +162,20 @@ def site() -> list[Row]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="smaller samples; scale up to 10x only")
+    parser.add_argument("--only", choices=["warm", "batch", "cold", "scale", "site"], action="append",
+                        help="run only these figures (repeatable)")
     args = parser.parse_args()
-    rows: list[Row] = [warm_one_client(5 if args.quick else 30), batch(1000), cold(3 if args.quick else 10)]
-    rows += scaling([1, 10] if args.quick else [1, 10, 100])
-    if (ROOT / "mkdocs.yml").exists():
+    wanted = set(args.only or ["warm", "batch", "cold", "scale", "site"])
+    rows: list[Row] = []
+    if "warm" in wanted:
+        rows.append(warm_one_client(5 if args.quick else 30))
+    if "batch" in wanted:
+        rows.append(batch(1000))
+    if "cold" in wanted:
+        rows.append(cold(3 if args.quick else 10))
+    if "scale" in wanted:
+        rows += scaling([1, 10] if args.quick else [1, 10, 100])
+    if "site" in wanted:
         rows += site()
     header = ("figure", "measured", "baseline (same run)", "ratio", "target")
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(5)]
