@@ -93,6 +93,12 @@ class Index:
     def ids(self, kind: str) -> dict[str, Entry]:
         return self.by_id.get(kind, {})
 
+    def know(self, entry: Entry) -> None:
+        """Make an element's ID known without checking the element (its file has schema
+        problems of its own), so other files' references to it do not fail as well."""
+        if entry.id:
+            self.by_id.setdefault(entry.kind, {}).setdefault(entry.id, entry)
+
 
 def entries_of(doc: Document) -> Iterator[Entry]:
     data = doc.data
@@ -101,10 +107,11 @@ def entries_of(doc: Document) -> Iterator[Entry]:
     if isinstance(data.get("phase"), dict):
         yield Entry("phase", doc, ("phase",), data["phase"])
     for key, kind in KINDS.items():
-        for i, element in enumerate(data.get(key) or []):
+        elements = data.get(key)
+        for i, element in enumerate(elements if isinstance(elements, list) else []):
             if isinstance(element, dict):
                 yield Entry(kind, doc, (key, i), element)
-                if kind == "step":
-                    for j, item in enumerate(element.get("items") or []):
-                        if isinstance(item, dict):
-                            yield Entry("item", doc, (key, i, "items", j), item)
+                items = element.get("items") if kind == "step" else None
+                for j, item in enumerate(items if isinstance(items, list) else []):
+                    if isinstance(item, dict):
+                        yield Entry("item", doc, (key, i, "items", j), item)

@@ -54,6 +54,11 @@ def validate_kb(kb_dir: Path) -> KbResult:
             valid.append(doc)
     index, duplicates = index_documents(valid)
     problems.extend(duplicates)
+    checked = {id(doc) for doc in valid}
+    for doc in docs:
+        if id(doc) not in checked:
+            for entry in entries_of(doc):
+                index.know(entry)
     for check in CHECKS:
         problems.extend(check(index))
     problems = sorted(set(problems))

@@ -76,3 +76,16 @@ def test_every_element_has_chinese_and_english_text(kb: KB) -> None:
         assert missing == []
         checked += 1
     assert checked >= sum(MINIMUMS.values())
+
+
+def test_a_broken_file_does_not_make_other_files_fail(run_cli, tmp_path: Path) -> None:
+    import shutil
+
+    shutil.copytree(Path(__file__).parents[2] / "kb", tmp_path / "kb")
+    insight = tmp_path / "kb" / "phases" / "insight.yaml"
+    insight.write_text(insight.read_text() + "  - id: insight.half-written\n    phase: insight\n")
+    code, _, err = run_cli("validate", "--kb", str(tmp_path / "kb"))
+    assert code == 1
+    assert "missing required key `domain`" in err
+    assert "phase `insight` is missing" not in err, "the phase still counts: only its new step is wrong"
+    assert "unknown checklist item" not in err and "unknown step" not in err
