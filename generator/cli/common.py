@@ -30,6 +30,18 @@ def default_rules() -> Path:
     return playbook_root() / "rules"
 
 
+_FOLDER = click.Path(path_type=Path, file_okay=False)
+
+
+def playbook_folders(func: F) -> F:
+    """The `--kb` and `--rules` options every command that reads the playbook takes."""
+    func = click.option("--rules", "rules_dir", type=_FOLDER, default=None,
+                        help="Rules folder (default: the playbook's rules/).")(func)
+    func = click.option("--kb", "kb_dir", type=_FOLDER, default=None,
+                        help="Knowledge-base folder (default: the playbook's kb/).")(func)
+    return func
+
+
 def report(problems: Iterable[Problem]) -> None:
     for problem in problems:
         click.echo(str(problem), err=True)

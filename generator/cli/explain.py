@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from generator.cli.common import default_kb, default_rules, user_errors
+from generator.cli.common import default_kb, default_rules, playbook_folders, user_errors
 
 
 @click.command()
@@ -16,8 +16,7 @@ from generator.cli.common import default_kb, default_rules, user_errors
 @click.option("--overlay", "overlays", multiple=True, type=click.Path(path_type=Path, file_okay=False),
               help="Client overlay folder, applied in order (repeatable).")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
-@click.option("--kb", "kb_dir", type=click.Path(path_type=Path, file_okay=False), default=None, hidden=True)
-@click.option("--rules", "rules_dir", type=click.Path(path_type=Path, file_okay=False), default=None, hidden=True)
+@playbook_folders
 @user_errors
 def explain(facts: Path, item_id: str | None, overlays: tuple[Path, ...], lang: str,
             kb_dir: Path | None, rules_dir: Path | None) -> None:

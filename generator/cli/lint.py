@@ -6,14 +6,11 @@ from pathlib import Path
 
 import click
 
-from generator.cli.common import default_kb, default_rules, report, user_errors
+from generator.cli.common import default_kb, default_rules, playbook_folders, report, user_errors
 
 
 @click.command()
-@click.option("--kb", "kb_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
-              help="Knowledge-base folder (default: the playbook's kb/).")
-@click.option("--rules", "rules_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
-              help="Rules folder (default: the playbook's rules/).")
+@playbook_folders
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too.")
 @click.option("--stamp", is_flag=True,
               help="Record `en_src` (the hash of the Chinese text) beside every English text that lacks one.")

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from generator.cli.common import default_kb, default_rules, user_errors
+from generator.cli.common import default_kb, default_rules, playbook_folders, user_errors
 from generator.errors import OpsbookError, Problem
 
 if TYPE_CHECKING:
@@ -43,8 +43,7 @@ def _start(value: str | None) -> dt.date | None:
 @click.option("--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
               help="With --batch: worker processes.")
 @click.option("--full", is_flag=True, help="With --batch: write whole opsbook-plan/1 plans, not batch records.")
-@click.option("--kb", "kb_dir", type=click.Path(path_type=Path, file_okay=False), default=None, hidden=True)
-@click.option("--rules", "rules_dir", type=click.Path(path_type=Path, file_okay=False), default=None, hidden=True)
+@playbook_folders
 @user_errors
 def plan(facts: Path | None, overlays: tuple[Path, ...], fmt: str | None, lang: str, start: str | None,
          output: Path | None, update: bool, force: bool, batch: Path | None, jobs: int, full: bool,

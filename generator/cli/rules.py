@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from generator.cli.common import default_kb, default_rules, user_errors
+from generator.cli.common import default_kb, default_rules, playbook_folders, user_errors
 
 if TYPE_CHECKING:
     from generator.plan.playbook import Playbook
@@ -22,8 +22,7 @@ def rules() -> None:
 @rules.command("test")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--coverage", is_flag=True, help="Report the rules fired and steps reached by the cases.")
-@click.option("--kb", "kb_dir", type=click.Path(path_type=Path, file_okay=False), default=None, hidden=True)
-@click.option("--rules", "rules_dir", type=click.Path(path_type=Path, file_okay=False), default=None, hidden=True)
+@playbook_folders
 @user_errors
 def test(paths: tuple[Path, ...], coverage: bool, kb_dir: Path | None, rules_dir: Path | None) -> None:
     """Run rule test cases (default: rules/tests/ and every overlay's tests/)."""

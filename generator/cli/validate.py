@@ -7,16 +7,13 @@ from pathlib import Path
 
 import click
 
-from generator.cli.common import default_kb, default_rules, report, user_errors
+from generator.cli.common import default_kb, default_rules, playbook_folders, report, user_errors
 from generator.errors import errors_only
 from generator.validate import validate_playbook
 
 
 @click.command()
-@click.option("--kb", "kb_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
-              help="Knowledge-base folder (default: the playbook's kb/).")
-@click.option("--rules", "rules_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
-              help="Rules folder (default: the playbook's rules/).")
+@playbook_folders
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @user_errors
