@@ -141,6 +141,11 @@ def _one(
         out[name] = value
 
 
+def _written(raw: Any) -> str:
+    """A value as the user wrote it in YAML or JSON (`true`, not Python's `True`)."""
+    return raw if isinstance(raw, str) else json.dumps(raw, ensure_ascii=False)
+
+
 def _as_choice(raw: Any) -> str:
     return re.sub(r"[\s\-]+", "_", str(raw).strip().lower())
 
@@ -150,7 +155,7 @@ def normalise(fact: Fact, raw: Any) -> tuple[FactValue | None, str | None]:
     kind = fact.type
     if kind == "string":
         if not isinstance(raw, str):
-            return None, f"expects text, got `{raw}`"
+            return None, f"expects text, got `{_written(raw)}`"
         code = control_character(raw)
         return (None, f"contains control character {code}: remove it") if code else (raw.strip(), None)
     if kind == "enum":
@@ -172,7 +177,7 @@ def normalise(fact: Fact, raw: Any) -> tuple[FactValue | None, str | None]:
         try:
             return dt.date.fromisoformat(str(raw).strip()).isoformat(), None
         except ValueError:
-            return None, f"expects a date as YYYY-MM-DD, got `{raw}`"
+            return None, f"expects a date as YYYY-MM-DD, got `{_written(raw)}`"
     return None, f"cannot be given directly (type {kind})"
 
 
@@ -180,7 +185,7 @@ def _enum(fact: Fact, raw: Any) -> tuple[str | None, str | None]:
     if isinstance(raw, str) and _as_choice(raw) in fact.value_ids:
         return _as_choice(raw), None
     hint = suggest(_as_choice(raw), fact.value_ids) if isinstance(raw, str) else ""
-    return None, f"value `{raw}` is not allowed{hint} (allowed: {', '.join(fact.value_ids)})"
+    return None, f"value `{_written(raw)}` is not allowed{hint} (allowed: {', '.join(fact.value_ids)})"
 
 
 def _bool(raw: Any) -> tuple[bool | None, str | None]:
@@ -191,22 +196,22 @@ def _bool(raw: Any) -> tuple[bool | None, str | None]:
         return True, None
     if text in ("false", "no", "n", "否"):
         return False, None
-    return None, f"expects true or false, got `{raw}`"
+    return None, f"expects true or false, got `{_written(raw)}`"
 
 
 def _number(fact: Fact, raw: Any) -> tuple[int | float | None, str | None]:
     value: int | float
     if isinstance(raw, bool):
-        return None, f"expects a number, got `{raw}`"
+        return None, f"expects a number, got `{_written(raw)}`"
     try:
         value = float(raw.strip()) if isinstance(raw, str) else raw
     except ValueError:
-        return None, f"expects a number, got `{raw}`"
+        return None, f"expects a number, got `{_written(raw)}`"
     if not isinstance(value, int | float) or value != value or value in (float("inf"), float("-inf")):
-        return None, f"expects a number, got `{raw}`"
+        return None, f"expects a number, got `{_written(raw)}`"
     if fact.type == "integer":
         if value != int(value):
-            return None, f"expects a whole number, got `{raw}`"
+            return None, f"expects a whole number, got `{_written(raw)}`"
         value = int(value)
     else:
         value = float(value)
