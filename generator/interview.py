@@ -15,10 +15,19 @@ CORE_KPIS = ("retention_7d", "conversion_rate", "complaint_rate", "nps", "on_tim
              "gross_margin", "inventory_turnover", "churn_rate_monthly")
 WORDS = {
     "zh": {"choose": "可多选，用逗号分隔编号或值", "pick": "输入编号或值", "optional": "可留空",
-           "again": "无效：{problem}。请重新输入。", "kpis": "当前指标（可留空跳过）", "yesno": "是/否"},
+           "again": "无效：{hint}（{problem}）。请重新输入。", "kpis": "当前指标（可留空跳过）", "yesno": "是/否"},
     "en": {"choose": "several allowed: numbers or values separated by commas", "pick": "a number or a value",
-           "optional": "may be left blank", "again": "Invalid: {problem}. Please answer again.",
+           "optional": "may be left blank", "again": "Invalid: {problem}. Please answer again.{hint}",
            "kpis": "Current KPI values (leave blank to skip)", "yesno": "yes/no"},
+}
+
+
+# What a manager should type, said in their language (the problem itself names the value).
+_HINTS = {
+    "zh": {"enum": "请输入上面列出的编号、名称或值", "list": "请输入上面列出的编号、名称或值，用逗号或顿号分隔",
+           "bool": "请回答 是 或 否", "integer": "请输入整数", "number": "请输入数字（比例写成小数，如 5% 写 0.05）",
+           "date": "请按 年-月-日 输入，如 2027-01-04", "string": "请输入文字"},
+    "en": {},
 }
 
 
@@ -27,15 +36,18 @@ def _choices(fact: Fact, lang: str) -> list[str]:
 
 
 def _raw(fact: Fact, answer: str) -> Any:
-    """Turn numbered answers into value IDs; lists are comma-separated."""
+    """Turn answers given by number or by label (in either language) into value IDs;
+    lists are separated by commas (、 and ， too)."""
+    labels = {label.casefold(): v.id for v in fact.values for label in (v.label.zh, v.label.en)}
+
     def pick(token: str) -> str:
         token = token.strip()
         if token.isdigit() and 1 <= int(token) <= len(fact.values):
             return fact.values[int(token) - 1].id
-        return token
+        return labels.get(token.casefold(), token)
 
     if fact.type == "list":
-        return [pick(t) for t in answer.replace("，", ",").split(",") if t.strip()]
+        return [pick(t) for t in answer.replace("，", ",").replace("、", ",").split(",") if t.strip()]
     return pick(answer) if fact.type == "enum" else answer
 
 
@@ -59,7 +71,7 @@ def _question(fact: Fact, lang: str, ask: Ask, say: Say) -> Any:
         value, problem = normalise(fact, _raw(fact, answer)) if answer else (None, "an answer is required")
         if problem is None:
             return list(value) if isinstance(value, tuple) else value
-        say(words["again"].format(problem=problem))
+        say(words["again"].format(problem=problem, hint=_HINTS[lang].get(fact.type, "")))
 
 
 def interview(kb: KB, lang: str, ask: Ask, say: Say) -> dict[str, Any]:

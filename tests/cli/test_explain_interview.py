@@ -70,3 +70,14 @@ def test_interview_reasks_and_writes_a_valid_facts_file(run_cli, playbook, tmp_p
     assert values["kpis.retention_7d"] == 0.3 and values["kpis.complaint_rate"] == 0.04
     assert values["start_date"] == "2027-01-04"
     assert playbook.plan(facts, "en").items
+
+
+def test_interview_in_chinese_takes_labels_as_answers(run_cli, playbook, tmp_path: Path) -> None:
+    answers = ["测试公司", "", "零售", "企业对个人消费者（B2C）", "成长期", "产品", "线下门店、社交媒体与内容电商",
+               "是", "否", "20", "", "", "", "", "", "", "", "", "", "", "2027-01-04"]
+    target = tmp_path / "facts.yaml"
+    code, _, err = run_cli("interview", "-o", str(target), input="\n".join(answers) + "\n")
+    assert code == 0, err
+    values = load_facts(target, playbook.kb).values
+    assert values["industry"] == "retail" and values["business_model"] == "b2c" and values["stage"] == "growth"
+    assert values["channels"] == ("offline_store", "social_media")
