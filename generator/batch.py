@@ -209,14 +209,16 @@ def _chunks(lines: list[tuple[int, str]]) -> Iterator[list[tuple[int, str]]]:
 def run_batch(job: Job, lines: list[tuple[int, str]], jobs: int,
               progress: Callable[[int], None]) -> Iterator[tuple[str, tuple[Problem, ...]]]:
     """Results in input order; `progress(n)` after every n lines."""
+    _setup(job)
     if jobs <= 1:
-        _setup(job)
         for chunk in _chunks(lines):
             yield from _chunk(chunk)
             progress(len(chunk))
         return
+    # Forked workers start with the playbook this process loaded (its durable rulesets
+    # included: durable keeps them in plain process memory and runs no threads here).
     context = multiprocessing.get_context("fork")
-    with context.Pool(jobs, initializer=_setup, initargs=(job,)) as pool:
+    with context.Pool(jobs) as pool:
         for chunk, results in zip(_chunks(lines), pool.imap(_chunk, _chunks(lines)), strict=True):
             yield from results
             progress(len(chunk))
