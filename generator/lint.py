@@ -11,7 +11,7 @@ from generator.errors import Problem
 from generator.kb.documents import Index
 from generator.kb.loader import JsonPath
 from generator.kb.model import KB
-from generator.plan.planner import catalogue
+from generator.plan.planner import Catalogue, catalogue
 from generator.rules.logic import implies, satisfiable
 from generator.rules.model import All, Any_, Condition, Leaf, Not, Rule
 from generator.rules.ruleset import RuleSet
@@ -38,8 +38,7 @@ def _facts_in(cond: Condition | None) -> Iterator[str]:
             yield from _facts_in(child)
 
 
-def unreachable(kb: KB, ruleset: RuleSet) -> Iterator[Problem]:
-    cat = catalogue(kb, ruleset.items)
+def unreachable(kb: KB, ruleset: RuleSet, cat: Catalogue) -> Iterator[Problem]:
     live = [r for r in ruleset.rules if satisfiable(r.when) is not False]
     reached = {i for r in live for t in r.then.include for i in cat.expand(t)}
     always_out = {i for r in live if r.when is None for t in r.then.exclude for i in cat.expand(t)}
@@ -60,7 +59,7 @@ def never_fire(ruleset: RuleSet) -> Iterator[Problem]:
             yield _warn(rule.location, f"rule `{rule.id}` can never fire: its conditions contradict each other")
 
 
-def _covers(a: Rule, b: Rule, cat: Any) -> bool:
+def _covers(a: Rule, b: Rule, cat: Catalogue) -> bool:
     """Whether everything rule `a` does, rule `b` does too."""
     def items(targets: tuple[str, ...]) -> set[str]:
         return {i for t in targets for i in cat.expand(t)}
@@ -70,8 +69,7 @@ def _covers(a: Rule, b: Rule, cat: Any) -> bool:
             and set(a.then.set) <= set(b.then.set) and rank[a.then.priority] >= rank[b.then.priority])
 
 
-def shadowed(kb: KB, ruleset: RuleSet) -> Iterator[Problem]:
-    cat = catalogue(kb, ruleset.items)
+def shadowed(ruleset: RuleSet, cat: Catalogue) -> Iterator[Problem]:
     for a in ruleset.rules:
         for b in ruleset.rules:
             if a.id != b.id and _covers(a, b, cat) and implies(a.when, b.when) and not (
@@ -128,8 +126,9 @@ def lint(kb_dir: Path, rules_dir: Path) -> tuple[Problem, ...]:
     if result.kb is None or any(p.severity == "error" for p in problems):
         return tuple(problems)
     ruleset = load_ruleset(rules_dir, result.kb)
+    cat = catalogue(result.kb, ruleset.items)
     index = result.index
-    for found in (unreachable(result.kb, ruleset), never_fire(ruleset), shadowed(result.kb, ruleset),
+    for found in (unreachable(result.kb, ruleset, cat), never_fire(ruleset), shadowed(ruleset, cat),
                   unused_facts(result.kb, ruleset), translations(index)):
         problems.extend(found)
     return tuple(sorted(set(problems)))

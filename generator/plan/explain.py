@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from generator.errors import OpsbookError, suggest
 from generator.facts import ClientFacts
 from generator.plan.model import Plan, Reason
-from generator.plan.planner import catalogue
 from generator.plan.playbook import Playbook
 from generator.plan.whynot import candidates, misses, smallest_change
 from generator.plan.wording import OPS, condition, show
@@ -63,7 +62,7 @@ def explain_plan(playbook: Playbook, plan: Plan) -> list[str]:
 
 def explain_item(playbook: Playbook, facts: ClientFacts, plan: Plan, item_id: str) -> list[str]:
     words = WORDS[plan.lang]
-    cat = catalogue(playbook.kb, playbook.ruleset.items)
+    cat = playbook.catalogue
     if item_id not in cat.items and item_id not in cat.by_step:
         raise OpsbookError(f"unknown step or item `{item_id}`{suggest(item_id, [*cat.items, *cat.by_step])}")
     rules = {r.id: r for r in playbook.ruleset.rules}
@@ -80,7 +79,7 @@ def explain_item(playbook: Playbook, facts: ClientFacts, plan: Plan, item_id: st
 
 def _why_not(playbook: Playbook, facts: ClientFacts, plan: Plan, item_id: str, title: str) -> list[str]:
     words = WORDS[plan.lang]
-    cat = catalogue(playbook.kb, playbook.ruleset.items)
+    cat = playbook.catalogue
     rules = playbook.ruleset.rules
     lines = [f"{item_id} — {title}", words["not_in"]]
     gone = next((g for g in plan.excluded if g.id == item_id), None)

@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,7 +15,7 @@ from generator.facts import ClientFacts
 from generator.kb.model import KB
 from generator.plan.cache import cached, fingerprint
 from generator.plan.model import Plan
-from generator.plan.planner import Template, build_plan, template
+from generator.plan.planner import Catalogue, Template, build_plan, catalogue, template
 from generator.rules.engine import Engine, Evaluation
 from generator.rules.ruleset import RuleSet
 
@@ -28,6 +29,11 @@ class Playbook:
     ruleset: RuleSet
     engine: Engine
     templates: dict[str, Template] = field(default_factory=dict, compare=False, repr=False)
+
+    @cached_property
+    def catalogue(self) -> Catalogue:
+        """The checklist items plans can hold (KB and overlay items), built once."""
+        return catalogue(self.kb, self.ruleset.items)
 
     def evaluate(self, facts: ClientFacts) -> Evaluation:
         return self.engine.evaluate(facts.values)

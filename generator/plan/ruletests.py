@@ -20,7 +20,6 @@ from generator.kb.documents import shown_path, yaml_files
 from generator.kb.loader import Document, JsonPath, load_yaml
 from generator.plan.explain import explain_item
 from generator.plan.model import Plan
-from generator.plan.planner import catalogue
 from generator.plan.playbook import Playbook
 
 START = dt.date(2026, 1, 5)  # any fixed Monday: cases test content, not dates
@@ -78,7 +77,7 @@ def _overlays(path: Path, doc: Document) -> tuple[Path, ...]:
 
 
 def _targets(playbook: Playbook, ids: Sequence[str]) -> dict[str, tuple[str, ...]]:
-    cat = catalogue(playbook.kb, playbook.ruleset.items)
+    cat = playbook.catalogue
     return {i: cat.expand(i) for i in ids}
 
 
@@ -112,7 +111,7 @@ def _check(playbook: Playbook, facts: ClientFacts, plan: Plan, fired: frozenset[
 
 def _unknown_targets(doc: Document, playbook: Playbook) -> Iterator[Problem]:
     """Expectations no plan can meet: a step or item that does not exist is a typo, not a failing case."""
-    cat = catalogue(playbook.kb, playbook.ruleset.items)
+    cat = playbook.catalogue
     known = {*cat.items, *cat.by_step}
     for i, case in enumerate(doc.data["cases"]):
         expect = case["expect"]
