@@ -56,8 +56,7 @@ def warm_one_client(runs: int) -> Row:
     """evaluate + plan of one client, against durable's own assertion of the same facts."""
     playbook = load_playbook(ROOT / "kb", ROOT / "rules")
     engine = playbook.engine
-    shards = [(shard, name) for level, names in zip(engine._program.levels, engine._names, strict=True)
-              for shard, name in zip(level.shards, names, strict=True)]
+    shards = engine.rulesets()
     host = durable_host.host()
     ours, raw = [], []
     for path in EXAMPLES:
@@ -110,8 +109,7 @@ def batch(clients: int) -> Row:
 def warm_raw_rate() -> float:
     playbook = load_playbook(ROOT / "kb", ROOT / "rules")
     engine = playbook.engine
-    shards = [(shard, name) for level, names in zip(engine._program.levels, engine._names, strict=True)
-              for shard, name in zip(level.shards, names, strict=True)]
+    shards = engine.rulesets()
     host = durable_host.host()
     facts = [load_facts(p, playbook.kb) for p in EXAMPLES]
     encoded = [[(name, json.loads(fact_json(s.slots, f.values, "1"))) for s, name in shards] for f in facts]

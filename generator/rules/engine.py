@@ -74,6 +74,12 @@ class Engine:
         """The compiled rulesets: plain data, so a playbook cache can keep them."""
         return self._program
 
+    def rulesets(self) -> list[tuple[Shard, str]]:
+        """Each compiled shard with the name durable registered it under: what a
+        comparison against durable's own API asserts facts into."""
+        return [(shard, name) for level, names in zip(self._program.levels, self._names, strict=True)
+                for shard, name in zip(level.shards, names, strict=True)]
+
     def close(self) -> None:
         """Free the durable rulesets now rather than when the engine is collected."""
         self._finalizer()
