@@ -162,6 +162,10 @@ def parse_yaml(text: str, shown: str) -> Document:
         code = f"U+{ord(bad.group()):04X}"
         message = f"control character {code} is not allowed in YAML text: remove it"
         raise OpsbookError(Problem(shown, line, col, message))
+    deep = too_deep_flow(text)
+    if deep is not None:
+        line, col = deep
+        raise OpsbookError(Problem(shown, line, col, f"nesting deeper than {MAX_DEPTH} levels: flatten the structure"))
     loader = _Loader(text)
     try:
         return _Builder(loader, shown).document()
@@ -184,6 +188,61 @@ def _syntax_problem(exc: yaml.YAMLError, shown: str) -> Problem:
     elif context and start is not None and start is not mark:
         message += f" ({context} that starts at line {start.line + 1}, column {start.column + 1})"
     return Problem(shown, line, col, message)
+
+
+# What the flow-nesting scan stops at: brackets, quotes, comments and line breaks.
+_FLOW_MARKS = re.compile(r"""[\[\]{}"'#\n]""")
+_QUOTED = {'"': re.compile(r'"(?:[^"\\]|\\.)*"', re.S), "'": re.compile(r"'(?:[^']|'')*'")}
+# After these (or at the start of a line) a bracket or quote begins a value in block context;
+# elsewhere it is part of plain text such as `en: item [1`.
+_VALUE_START = frozenset(":-?")
+
+
+def too_deep_flow(text: str) -> tuple[int, int] | None:
+    """Line and column of the first bracket that nests flow collections deeper than MAX_DEPTH, else None.
+
+    Our own limit, checked before any parser sees the text: parsers have nesting limits of their
+    own (libyaml's is 1,000), whose wording and position would otherwise decide what a user reads.
+    Brackets inside quotes, comments and block plain text do not count."""
+    if text.count("[") + text.count("{") <= MAX_DEPTH:
+        return None  # too few brackets to nest that deep: the common case costs two counts
+    depth, block, pos = 0, 0, 0
+    while (found := _FLOW_MARKS.search(text, pos)) is not None:
+        char, at = found.group(), found.start()
+        pos = at + 1
+        if char == "\n":
+            continue
+        before = _previous(text, at)
+        if char == "#":
+            if at == 0 or text[at - 1] in " \t\n":
+                newline = text.find("\n", at)
+                pos = len(text) if newline < 0 else newline
+        elif char in "\"'":
+            if depth or before in _VALUE_START or before == "\n":
+                end = _QUOTED[char].match(text, at)
+                if end is None:
+                    return None  # an unclosed quote: the parser reports it where it is
+                pos = end.end()
+        elif char in "[{":
+            if depth or before in _VALUE_START or before == "\n":
+                if not depth:  # a flow collection that is a block value sits in that block collection too
+                    block = 1 if before in _VALUE_START else 0
+                depth += 1
+                if depth + block > MAX_DEPTH:
+                    line_start = text.rfind("\n", 0, at) + 1
+                    return text.count("\n", 0, at) + 1, at - line_start + 1
+        elif depth:
+            depth -= 1
+    return None
+
+
+def _previous(text: str, at: int) -> str:
+    """The nearest character before `at` that is not a space or tab ("\\n" at the start of a line)."""
+    while at > 0:
+        at -= 1
+        if text[at] not in " \t":
+            return text[at]
+    return "\n"
 
 
 class _Frame:

@@ -103,6 +103,36 @@ def test_nesting_depth_is_bounded(depth: int, refused: bool) -> None:
         assert parse_yaml(text, "f.yaml").data is not None
 
 
+class _NoParser:
+    def __init__(self, text: str) -> None:
+        raise AssertionError("the parser saw text that our own nesting limit refuses")
+
+
+@pytest.mark.parametrize(("text", "where"), [
+    ("[" * 100_000 + "]" * 100_000, "1:65"),
+    ("a: " + "{b: " * 2000 + "1" + "}" * 2000, "1:256"),
+    ("- " + "[" * 70 + "]" * 70, "1:66"),
+    ('{"items": ' + "[" * 5000 + "]" * 5000 + "}", "1:74"),
+])
+def test_deep_flow_nesting_is_refused_before_any_parser_sees_it(
+        text: str, where: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Our limit decides, whatever the YAML library's own limit or wording (libyaml stops at 1,000)."""
+    monkeypatch.setattr(loader, "_Loader", _NoParser)
+    assert refusal(text) == f"f.yaml:{where}: nesting deeper than {MAX_DEPTH} levels: flatten the structure"
+
+
+@pytest.mark.parametrize("text", [
+    'a: "' + "[" * 100 + '"\n',            # inside double quotes
+    "a: '" + "{" * 100 + "'\n",            # inside single quotes
+    "# " + "[" * 100 + "\na: 1\n",        # in a comment
+    "a: item [" + "[" * 100 + "\n",         # in block plain text
+    "a: ['" + "[" * 100 + "', b]\n",       # quoted inside a flow list
+])
+def test_brackets_that_nest_nothing_do_not_count(text: str) -> None:
+    assert loader.too_deep_flow(text) is None
+    assert parse_yaml(text, "f.yaml").data is not None
+
+
 BINARY = "binary content (NUL byte): expected a UTF-8 YAML text file"
 NOT_UTF8 = "not valid UTF-8 text: save the file as UTF-8"
 
