@@ -7,7 +7,7 @@ from __future__ import annotations
 import shutil
 import textwrap
 import traceback
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 import pytest
@@ -69,11 +69,14 @@ def mini_playbook(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(autouse=True, scope="session")
-def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
-    """Keep the validated-playbook cache of the test run out of the user's home."""
-    import os
-
-    os.environ["OPSBOOK_CACHE"] = str(tmp_path_factory.mktemp("cache"))
+def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Keep the validated-playbook cache of the test run, and of the CLI processes it starts (they
+    inherit the environment), out of the user's home; a test needing an empty cache sets its own."""
+    with pytest.MonkeyPatch.context() as patch:
+        folder = tmp_path_factory.mktemp("cache")
+        patch.setenv("OPSBOOK_CACHE", str(folder))
+        patch.delenv("OPSBOOK_NO_CACHE", raising=False)  # the cold-path test needs the cache on
+        yield folder
 
 
 ROOT = TESTS.parent

@@ -1,21 +1,51 @@
-"""A cache of validated playbooks, keyed by the content of every input file, so a plan
-starts without re-validating (and without importing jsonschema) when nothing changed."""
+"""A cache of validated playbooks, so a plan starts without re-validating (and without importing
+jsonschema) when nothing changed.
+
+It must never answer with a stale or foreign value:
+- the key covers the package's own code and schemas, the cache format, the working directory and
+  every input YAML file (real path and content, symlinks followed), and is taken again after a
+  build so a file saved meanwhile is not filed under the key of its old content;
+- entries are signed with a per-user secret and only unpickled once the signature verifies, so a
+  damaged or planted entry is deleted and rebuilt, and never runs code;
+- the folder is capped, least recently used entries going first.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import hashlib
+import hmac
 import os
 import pickle
-import tempfile
-from collections.abc import Callable, Sequence
+import stat
+import time
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TypeVar
+from typing import TypeVar, cast
 
 import generator
 
 T = TypeVar("T")
 # Bump when what is cached changes shape, so old entries are never read as new ones.
-FORMAT = 3
+FORMAT = 4
+PACKAGE = Path(generator.__file__).parent
+CODE_SUFFIXES = (".py", ".json")
+YAML_SUFFIXES = (".yaml", ".yml")
+
+SECRET_FILE = "secret.key"
+SECRET_BYTES = 32
+MAGIC = b"opsbook-cache\n"
+TAG_BYTES = hashlib.sha256().digest_size
+ENTRY_SUFFIX = ".entry"
+TEMP_PREFIX = ".tmp-"
+LEGACY_PATTERN = ("playbook-", ".pickle")  # entries of earlier versions, never read again
+# The shipped playbook pickles to about 0.5 MiB: room for every client of a consultant, bounded.
+MAX_ENTRIES = 32
+MAX_BYTES = 64 * 1024 * 1024
+STALE_TEMP_SECONDS = 3600  # older temp files were left by a killed process, not by a write in progress
+
+_MISS = object()
 
 
 def cache_dir() -> Path:
@@ -24,42 +54,279 @@ def cache_dir() -> Path:
     return Path(base)
 
 
-def fingerprint(folders: Sequence[Path]) -> str:
-    """A digest of the YAML files below `folders`, the working directory and the package version."""
-    sha = hashlib.sha256(f"{generator.__version__}|{FORMAT}|{os.getcwd()}".encode())
-    for folder in folders:
-        sha.update(str(folder.resolve()).encode())
-        if not folder.is_dir():
-            continue
-        for root, dirs, files in os.walk(folder):
-            dirs.sort()
-            for name in sorted(files):
-                if name.endswith((".yaml", ".yml")):
-                    path = os.path.join(root, name)
-                    sha.update(path.encode())
-                    with open(path, "rb") as handle:
-                        sha.update(handle.read())
+def _put(sha: hashlib._Hash, *parts: bytes) -> None:
+    # Length-prefixed, so no two different sequences of parts hash the same.
+    for part in parts:
+        sha.update(len(part).to_bytes(8, "big"))
+        sha.update(part)
+
+
+def _file_digest(path: str) -> bytes:
+    # Streamed: an input file can be huge by mistake, and the loader refuses it only after this.
+    try:
+        with open(path, "rb") as handle:
+            return hashlib.file_digest(handle, "sha256").digest()
+    except OSError as exc:
+        return f"unreadable: {exc.errno}".encode()  # the loader reports it; the key just has to differ
+
+
+def _read(path: str) -> bytes:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except OSError as exc:
+        return f"unreadable: {exc.errno}".encode()
+
+
+@functools.cache
+def package_digest(root: Path) -> str:
+    """A digest of the code and schemas of the package at `root`. By content: an editable install keeps
+    its version number through every edit, and a checkout can keep sizes and times. About 1.5 ms for the
+    package's ~100 small files, read whole, which is faster than a digest per file."""
+    sha = hashlib.sha256()
+    top = len(str(root))
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        for name in sorted(files):
+            if name.endswith(CODE_SUFFIXES):
+                path = os.path.join(folder, name)
+                _put(sha, os.fsencode(path[top:]), _read(path))  # relative: a moved checkout keeps its key
     return sha.hexdigest()
 
 
-def cached(key: str, build: Callable[[], T]) -> T:
-    """The value stored under `key`, else build it and store it (best effort)."""
-    if os.environ.get("OPSBOOK_NO_CACHE"):
-        return build()
-    path = cache_dir() / f"playbook-{key[:32]}.pickle"
+def _is_dir(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir()  # follows symlinks: a linked pack is read like a folder of its own
+    except OSError:
+        return False
+
+
+def _entries(folder: str) -> list[os.DirEntry[str]]:
+    try:
+        with os.scandir(folder) as found:
+            return sorted(found, key=lambda entry: entry.name)
+    except OSError:
+        return []  # the loader reports a folder it cannot read
+
+
+def _folders(top: str) -> Iterator[tuple[str, str]]:
+    """(path, real path) of `top` and every folder below it, symlinks followed, each real folder once: a
+    symlink loop ends, and a folder linked twice is read once."""
+    seen: set[str] = set()
+    stack = [top]
+    while stack:
+        folder = stack.pop()
+        real = os.path.realpath(folder)
+        if real in seen:
+            continue
+        seen.add(real)
+        yield folder, real
+        stack.extend(entry.path for entry in reversed(_entries(folder)) if _is_dir(entry))
+
+
+def _hash_yaml(sha: hashlib._Hash, entry: os.DirEntry[str], real_folder: str) -> None:
+    try:
+        if not entry.is_file():
+            return  # the loader skips what is not a regular file (and reading a FIFO would hang)
+        linked = entry.is_symlink()
+    except OSError:
+        return
+    real = os.path.realpath(entry.path) if linked else os.path.join(real_folder, entry.name)
+    _put(sha, os.fsencode(entry.name), os.fsencode(real), _file_digest(entry.path))
+
+
+def _hash_inputs(sha: hashlib._Hash, top: Path) -> None:
+    if os.path.isfile(top):
+        _put(sha, b"file", os.fsencode(os.path.realpath(top)), _file_digest(str(top)))
+        return
+    for folder, real in _folders(str(top)):
+        _put(sha, b"folder", os.fsencode(real))
+        for entry in _entries(folder):
+            if entry.name.endswith(YAML_SUFFIXES):
+                _hash_yaml(sha, entry, real)
+
+
+def fingerprint(folders: Sequence[Path]) -> str:
+    """A digest of everything loading `folders` depends on: the package's code and schemas, the cache
+    format, the working directory (problems show paths relative to it), each folder as given and as
+    resolved, and every YAML file below it by real path and content."""
+    sha = hashlib.sha256()
+    _put(sha, str(FORMAT).encode(), package_digest(PACKAGE).encode(), os.getcwdb())
+    for folder in folders:
+        _put(sha, b"input", os.fsencode(folder), os.fsencode(os.path.realpath(folder)))
+        _hash_inputs(sha, folder)
+    return sha.hexdigest()
+
+
+def _discard(path: str | Path) -> None:
+    with contextlib.suppress(OSError):  # already gone, or not ours to delete: either way it is not read
+        os.unlink(path)
+
+
+def _temp_file(folder: Path) -> tuple[int, str]:
+    """A new file only we can read (mode 0600), named so pruning knows it."""
+    import tempfile  # about 3 ms to import, and only writes need it: not on the path of a cache hit
+
+    return tempfile.mkstemp(dir=folder, prefix=TEMP_PREFIX)
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    """Readers see the old file or the whole new one, never a part."""
+    fd, tmp = _temp_file(path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        _discard(tmp)
+        raise
+
+
+def _private(info: os.stat_result) -> bool:
+    if not stat.S_ISREG(info.st_mode) or info.st_size != SECRET_BYTES:
+        return False
+    # Without POSIX owners and modes (Windows), the per-user profile folder is what keeps it private.
+    return not hasattr(os, "getuid") or (info.st_uid == os.getuid() and not info.st_mode & 0o077)
+
+
+def _read_secret(path: Path) -> bytes | None:
+    """The secret, if it is a private file of ours: one others could write would let them sign entries."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as handle:
+        if not _private(os.fstat(fd)):
+            return None
+        secret = handle.read(SECRET_BYTES + 1)
+    return secret if len(secret) == SECRET_BYTES else None
+
+
+def _new_secret(path: Path) -> bytes:
+    import secrets  # only the first run in a folder needs it
+
+    secret = secrets.token_bytes(SECRET_BYTES)
+    fd, tmp = _temp_file(path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(secret)
+        if os.path.lexists(path):
+            os.replace(tmp, path)  # an untrusted or damaged secret: what it signed fails and is rebuilt
+        else:
+            os.link(tmp, path)  # fails if another process created one first: keep theirs
+    finally:
+        _discard(tmp)
+    return secret
+
+
+def _secret(folder: Path) -> bytes | None:
+    """The signing secret of `folder`, created on first use; None if the folder cannot hold one."""
+    path = folder / SECRET_FILE
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        return _read_secret(path) or _new_secret(path)
+    except FileExistsError:
+        return _read_secret(path)  # another process created it between our read and our link
+    except OSError:
+        return None  # a read-only home still plans, just without the cache
+
+
+def _entry_path(folder: Path, key: str) -> Path:
+    return folder / (hashlib.sha256(f"{FORMAT}|{key}".encode()).hexdigest() + ENTRY_SUFFIX)
+
+
+def _tag(secret: bytes, path: Path, payload: bytes) -> bytes:
+    # The entry's name is signed too, so a valid entry copied under another key is refused.
+    mac = hmac.new(secret, path.name.encode() + b"\0", hashlib.sha256)
+    mac.update(payload)
+    return mac.digest()
+
+
+def _verified(blob: bytes, path: Path, secret: bytes) -> bytes | None:
+    header = len(MAGIC) + TAG_BYTES
+    if len(blob) <= header or not blob.startswith(MAGIC):
+        return None
+    payload = blob[header:]
+    return payload if hmac.compare_digest(blob[len(MAGIC):header], _tag(secret, path, payload)) else None
+
+
+def _load(path: Path, secret: bytes) -> object:
+    """The value stored at `path`, or _MISS; an entry that cannot be trusted or loaded is deleted."""
     try:
         with open(path, "rb") as handle:
-            value: T = pickle.load(handle)
-            return value
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
-        pass
-    value = build()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        with os.fdopen(fd, "wb") as handle:
-            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
+            blob = handle.read(MAX_BYTES + 1)
     except OSError:
-        pass  # a read-only home still plans, just without the cache
+        return _MISS
+    payload = _verified(blob, path, secret)
+    if payload is None:
+        _discard(path)
+        return _MISS
+    try:
+        value = pickle.loads(payload)
+    except Exception:
+        # Signed by us, so not foreign: classes renamed by an upgrade of a dependency, or memory
+        # running out, can still fail it in any way. Whatever the cause, building again is right.
+        _discard(path)
+        return _MISS
+    with contextlib.suppress(OSError):
+        os.utime(path)  # recently used: evicted last
+    return value
+
+
+def _prune(folder: Path) -> None:
+    """Drop entries of earlier versions and temp files of killed processes, then the least recently
+    used entries beyond MAX_ENTRIES or MAX_BYTES. Only names this module writes are touched, in case
+    OPSBOOK_CACHE points at a folder holding other files."""
+    now = time.time()
+    entries: list[tuple[int, int, str]] = []
+    for entry in _entries(str(folder)):
+        try:
+            info = entry.stat(follow_symlinks=False)
+        except OSError:
+            continue  # deleted meanwhile by another process
+        legacy = entry.name.startswith(LEGACY_PATTERN[0]) and entry.name.endswith(LEGACY_PATTERN[1])
+        stale = entry.name.startswith(TEMP_PREFIX) and now - info.st_mtime > STALE_TEMP_SECONDS
+        if legacy or stale:
+            _discard(entry.path)
+        elif entry.name.endswith(ENTRY_SUFFIX):
+            entries.append((info.st_mtime_ns, info.st_size, entry.path))
+    total = 0
+    for count, (_, size, path) in enumerate(sorted(entries, reverse=True), 1):
+        total += size
+        if count > MAX_ENTRIES or total > MAX_BYTES:
+            _discard(path)
+
+
+def _store(path: Path, secret: bytes, value: object) -> None:
+    try:
+        payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    except (pickle.PicklingError, TypeError, AttributeError, RecursionError):
+        return  # the caller still gets its value; the cold-path test notices a cache that never stores
+    blob = MAGIC + _tag(secret, path, payload) + payload
+    if len(blob) > MAX_BYTES:
+        return
+    try:
+        _write_atomic(path, blob)
+        _prune(path.parent)
+    except OSError:
+        pass  # a full or read-only disk still plans, just without the cache
+
+
+def cached(key: Callable[[], str], build: Callable[[], T]) -> T:
+    """The value stored under `key()`, else `build()`, stored (best effort) only if `key()` is the same
+    after building: a file saved during the build must not be filed under the key of its old content."""
+    if os.environ.get("OPSBOOK_NO_CACHE"):
+        return build()
+    before = key()
+    folder = cache_dir()
+    secret = _secret(folder)
+    if secret is None:
+        return build()
+    path = _entry_path(folder, before)
+    found = _load(path, secret)
+    if found is not _MISS:
+        return cast(T, found)
+    value = build()
+    if key() == before:
+        _store(path, secret, value)
     return value

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -68,7 +67,6 @@ def _validated(kb_dir: Path, rules_dir: Path, overlays: Sequence[Path]) -> tuple
 def load_playbook(kb_dir: Path, rules_dir: Path, overlays: Sequence[Path] = ()) -> Playbook:
     """Validate and load everything a plan needs; raise OpsbookError with every problem.
     A playbook validated before, with the same files, comes from the cache."""
-    key = fingerprint([kb_dir, rules_dir, *overlays]) + "|" + "|".join(str(o) for o in overlays)
-    kb, ruleset, program = cached(hashlib.sha256(key.encode()).hexdigest(),
-                                  lambda: _validated(kb_dir, rules_dir, overlays))
+    folders = [kb_dir, rules_dir, *overlays]
+    kb, ruleset, program = cached(lambda: fingerprint(folders), lambda: _validated(kb_dir, rules_dir, overlays))
     return Playbook(kb, ruleset, Engine(ruleset.rules, program=program))
