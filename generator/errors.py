@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import stat
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -53,3 +54,19 @@ def suggest(word: str, choices: Iterable[str]) -> str:
     """`; did you mean `x`?` for the closest choice, or nothing."""
     close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
     return f"; did you mean `{close[0]}`?" if close else ""
+
+
+def hides_a_bug(exc: BaseException) -> bool:
+    """True when `exc` was raised `from` an exception that is no user error (a KeyError, a failure
+    inside a library): reporting it as a mistake in the input would hide a bug."""
+    cause = exc.__cause__
+    if cause is None or isinstance(cause, OpsbookError):
+        return False
+    return hides_a_bug(cause) if isinstance(cause, type(exc)) else True
+
+
+def file_kind(mode: int) -> str:
+    """`a FIFO`, `a folder`... for a stat mode, as messages name what a path is."""
+    kinds = [(stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISCHR, "a character device"),
+             (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"), (stat.S_ISLNK, "a symbolic link")]
+    return next((name for test, name in kinds if test(mode)), "a special file")

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import os
-from collections.abc import Callable, Iterable
+import platform
+import sys
+import tempfile
+import traceback
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
-from generator.errors import OpsbookError, Problem
+from generator import __version__
+from generator.errors import OpsbookError, Problem, hides_a_bug
 from generator.rules.results import RuleError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -58,7 +64,62 @@ def user_errors(func: F) -> F:
             report(exc.problems)
             raise SystemExit(1) from None
         except RuleError as exc:
+            if hides_a_bug(exc):
+                raise  # a failure inside the engine is an internal error, with its crash report
             click.echo(f"opsbook: {exc}", err=True)
             raise SystemExit(1) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+INTERNAL_ERROR = 3  # the exit code of a bug, as DESIGN.md fixes it
+
+
+def crash_folder() -> Path:
+    """Where crash reports go: `crash/` in the cache folder, which the user already knows of."""
+    base = os.environ.get("OPSBOOK_CACHE") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "opsbook")
+    return Path(base) / "crash"
+
+
+def crash_text(details: str, argv: Sequence[str]) -> str:
+    """A crash report: what a maintainer needs to reproduce the failure."""
+    return (f"opsbook crash report\nopsbook: {__version__}\npython: {sys.version}\n"
+            f"platform: {platform.platform()}\nengine: {os.environ.get('OPSBOOK_ENGINE', '(default)')}\n"
+            f"argv: {list(argv)!r}\n\n{details}")
+
+
+def write_crash_report(details: str, argv: Sequence[str]) -> Path:
+    """Write a crash report to a new file (the temp folder when the cache folder fails); return its path."""
+    from generator.output import write_private
+
+    name = f"crash-{dt.datetime.now():%Y%m%d-%H%M%S}-{os.getpid()}.txt"
+    data = crash_text(details, argv).encode("utf-8", "replace")
+    try:
+        crash_folder().mkdir(parents=True, exist_ok=True)
+        path = crash_folder() / name
+        write_private(path, data)
+    except OSError:
+        path = Path(tempfile.gettempdir()) / f"opsbook-{name}"
+        write_private(path, data)
+    return path
+
+
+def crashed(exc: BaseException, argv: Sequence[str] | None = None) -> int:
+    """Report a bug: a crash report file, one line saying where, exit code 3."""
+    details = "".join(traceback.format_exception(exc))
+    summary = f"opsbook: internal error ({type(exc).__name__}: {exc})"
+    return report_crash(summary, details, sys.argv if argv is None else ["opsbook", *argv])
+
+
+def report_crash(summary: str, details: str, argv: Sequence[str]) -> int:
+    """Write `details` to a crash report and print `summary` with its path (or, when no file can
+    be written, the details themselves): a bug is never reported without them. Returns 3."""
+    try:
+        path = write_crash_report(details, argv)
+    except OSError as error:
+        click.echo(f"{summary}; no crash report could be written ({error.strerror}), so here it is:\n{details}",
+                   err=True)
+        return INTERNAL_ERROR
+    click.echo(f"{summary}; a report was written to {path}; please send it to the opsbook maintainers", err=True)
+    return INTERNAL_ERROR

@@ -18,13 +18,13 @@ from generator.cli.common import default_kb, user_errors
 @user_errors
 def interview(output: Path | None, lang: str, force: bool) -> None:
     """Ask the questions about your business and write a facts file for `opsbook plan`."""
-    from generator.errors import OpsbookError, Problem
     from generator.interview import interview as run
-    from generator.output import write_atomic
+    from generator.output import check_target, write_atomic
     from generator.plan.playbook import load_kb
 
-    if output is not None and output.exists() and not force:
-        raise OpsbookError(Problem(str(output), 1, 1, "file exists: add --force to overwrite it"))
+    exists = "file exists: add --force to overwrite it"
+    if output is not None:
+        check_target(output, replace=force, exists=exists)
     kb = load_kb(default_kb())
     answers = run(kb, lang, lambda q: str(click.prompt(q, default="", show_default=False)),
                   lambda text: click.echo(text, err=True))
@@ -33,5 +33,5 @@ def interview(output: Path | None, lang: str, force: bool) -> None:
     if output is None:
         click.echo(text, nl=False)
         return
-    write_atomic(output, text.encode("utf-8"))
+    write_atomic(output, text.encode("utf-8"), replace=force, exists=exists)
     click.echo(f"wrote {output}", err=True)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import importlib
 import os
 import sys
-from typing import Any
 
 import click
 
@@ -49,15 +48,55 @@ def cli() -> None:
     """
 
 
-def main(argv: list[str] | None = None) -> Any:
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; return its exit code: 0 success, 1 bad input, 2 usage, 3 internal error."""
+    from generator.output import guarded_stdout
+
+    with guarded_stdout():
+        code = _run(argv)
+        return _flushed(code)
+
+
+def _run(argv: list[str] | None) -> int:
+    from generator.cli.common import crashed, report
+    from generator.errors import OpsbookError
+
     try:
-        return cli.main(args=argv, prog_name="opsbook")
+        cli.main(args=argv, prog_name="opsbook")
+    except SystemExit as stop:
+        return _exit_code(stop.code)
+    except OpsbookError as exc:  # raised outside a command's own boundary, e.g. by output written late
+        report(exc.problems)
+        return 1
     except Exception as exc:  # the last line of defence: a bug, never the user's input
         if os.environ.get("OPSBOOK_DEBUG"):
             raise
-        click.echo(f"opsbook: internal error ({type(exc).__name__}: {exc}); "
-                   "set OPSBOOK_DEBUG=1 to see where, and please report it", err=True)
-        return 1
+        return crashed(exc, argv)
+    return 0
+
+
+def _exit_code(code: object) -> int:
+    if code is None or isinstance(code, int):
+        return code or 0
+    click.echo(str(code), err=True)  # sys.exit("message"), as Python itself would show it
+    return 1
+
+
+def _flushed(code: int) -> int:
+    """Flush what standard output still holds: output that never arrives is a failed run."""
+    from generator.cli.common import report
+    from generator.errors import OpsbookError
+    from generator.output import stdout_failed
+
+    try:
+        sys.stdout.flush()
+    except OpsbookError as exc:
+        report(exc.problems)
+        return code or 1
+    except OSError as exc:
+        report(stdout_failed(exc).problems)
+        return code or 1
+    return code
 
 
 if __name__ == "__main__":

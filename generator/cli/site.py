@@ -26,13 +26,17 @@ def site() -> None:
               help="Client overlay folder the plans use, applied in order (repeatable).")
 @click.option("-d", "--site-dir", type=click.Path(path_type=Path, file_okay=False), default=None,
               help="Where to write the site (default: build/site of the playbook).")
+@click.option("--force", is_flag=True, help="Replace the site folder even if it holds files opsbook did not write.")
 @user_errors
-def build(clients: tuple[Path, ...], overlays: tuple[Path, ...], site_dir: Path | None) -> None:
-    """Build the site (strict: any warning fails the build), with client plans."""
+def build(clients: tuple[Path, ...], overlays: tuple[Path, ...], site_dir: Path | None, force: bool) -> None:
+    """Build the site (strict: any warning fails the build), with client plans.
+
+    The site is built next to the folder, then takes its place: a failed build keeps the
+    earlier site."""
     from generator.site.build import build_site, mkdocs_messages
 
     with mkdocs_messages():
-        report = build_site(_config(), site_dir, clients, overlays)
+        report = build_site(_config(), site_dir, clients, overlays, force)
     click.echo(f"site built: {report.site_dir} ({report.pages} pages, {report.seconds:.1f} s)")
 
 

@@ -10,8 +10,11 @@ true/false (as in YAML 1.2), so English text such as `en: No` stays text.
 from __future__ import annotations
 
 import copy
+import errno
 import json
+import os
 import re
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +22,7 @@ from typing import Any
 
 import yaml
 
-from generator.errors import OpsbookError, Problem
+from generator.errors import OpsbookError, Problem, file_kind
 
 MAX_BYTES = 1024 * 1024
 MAX_DEPTH = 64
@@ -100,14 +103,7 @@ def _position(raw: bytes, offset: int) -> tuple[int, int]:
 def read_text(path: Path, shown: str, limit: int = MAX_BYTES, hint: str = "split it into smaller files",
               expected: str = "a UTF-8 YAML text file") -> str:
     """Read a file as UTF-8 text, refusing big (over `limit` bytes), binary and mis-encoded files."""
-    try:
-        size = path.stat().st_size
-        if size > limit:
-            message = f"file is {size:,} bytes; the limit is {limit:,} ({limit >> 20} MiB): {hint}"
-            raise OpsbookError(Problem(shown, 1, 1, message))
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise OpsbookError(Problem(shown, 1, 1, f"cannot read file: {exc.strerror}")) from None
+    raw = read_bytes(path, shown, limit, hint, expected)
     nul = raw.find(b"\0")
     if nul >= 0:
         line, col = _position(raw, nul)
@@ -118,6 +114,72 @@ def read_text(path: Path, shown: str, limit: int = MAX_BYTES, hint: str = "split
         line, col = _position(raw, exc.start)
         raise OpsbookError(Problem(shown, line, col, "not valid UTF-8 text: save the file as UTF-8")) from None
     return text.removeprefix("\ufeff")
+
+
+def read_bytes(path: Path, shown: str, limit: int = MAX_BYTES, hint: str = "split it into smaller files",
+               expected: str = "a UTF-8 YAML text file") -> bytes:
+    """The bytes of a regular file of at most `limit` bytes. The one way inputs are read: a FIFO,
+    a device or a folder is refused without waiting on it, and at most limit + 1 bytes are read,
+    so a file that grows (or lies about its size) cannot fill memory."""
+    try:
+        _regular(os.stat(path).st_mode, shown, expected)
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)  # a FIFO swapped in must not block
+        with os.fdopen(fd, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            _regular(info.st_mode, shown, expected)  # what was opened, not what the name showed before
+            _within(info.st_size, limit, shown, hint)
+            raw = handle.read(limit + 1)
+    except OSError as exc:
+        raise OpsbookError(Problem(shown, 1, 1, _unreadable(path, exc))) from None
+    if len(raw) > limit:
+        _within(len(raw), limit, shown, hint, more=True)
+    return raw
+
+
+def _regular(mode: int, shown: str, expected: str) -> None:
+    if not stat.S_ISREG(mode):
+        message = f"cannot read file: it is {file_kind(mode)}, not a regular file: expected {expected}"
+        raise OpsbookError(Problem(shown, 1, 1, message))
+
+
+def _within(size: int, limit: int, shown: str, hint: str, more: bool = False) -> None:
+    if size > limit:
+        amount = f"more than {limit:,}" if more else f"{size:,}"
+        message = f"file is {amount} bytes; the limit is {limit:,} ({limit >> 20} MiB): {hint}"
+        raise OpsbookError(Problem(shown, 1, 1, message))
+
+
+def _unreadable(path: Path, exc: OSError) -> str:
+    """`cannot read file: <reason>`, saying how to fix a broken symbolic link."""
+    if exc.errno == errno.ELOOP:
+        return "cannot read file: a symbolic link loop (a link that leads back to itself): fix or remove the link"
+    if exc.errno == errno.ENOENT and _is_link(path):
+        return "cannot read file: a dangling symbolic link (what it leads to does not exist): fix or remove the link"
+    return f"cannot read file: {exc.strerror}"
+
+
+def _is_link(path: Path) -> bool:
+    try:
+        return os.path.islink(path)
+    except (OSError, ValueError):
+        return False
+
+
+def inside(path: Path, root: Path, shown: str | None = None) -> Path:
+    """The real path of `path`, a file found while walking the folder `root`, if it stays inside
+    root. A link that leads out of root (to /etc/passwd, to another client's overlay), a dangling
+    link and a link loop are OpsbookErrors, and nothing of the linked file is read, so nothing of
+    it is echoed in a message. Folder walkers call this on every file they find."""
+    shown = shown if shown is not None else str(path)
+    try:
+        real = Path(os.path.realpath(path, strict=True))
+        top = Path(os.path.realpath(root, strict=True))
+    except OSError as exc:
+        raise OpsbookError(Problem(shown, 1, 1, _unreadable(path, exc))) from None
+    if real != top and top not in real.parents:
+        message = f"cannot read file: it is a symbolic link that leads out of `{root}`: copy the file into the folder"
+        raise OpsbookError(Problem(shown, 1, 1, message))
+    return real
 
 
 def parse_json(text: str, shown: str) -> Any:
@@ -148,10 +210,13 @@ def _too_deep(text: str, shown: str) -> Problem:
     return Problem(shown, 1, 1, "nesting too deep to read: flatten the structure")
 
 
-def load_yaml(path: Path | str, shown: str | None = None) -> Document:
-    """Load one YAML file; raise OpsbookError with a located problem if it is not acceptable."""
+def load_yaml(path: Path | str, shown: str | None = None, root: Path | None = None) -> Document:
+    """Load one YAML file; raise OpsbookError with a located problem if it is not acceptable.
+    With `root`, the file was found in that folder and must stay inside it (see `inside`)."""
     path = Path(path)
     shown = shown if shown is not None else str(path)
+    if root is not None:
+        path = inside(path, root, shown)
     return parse_yaml(read_text(path, shown), shown)
 
 

@@ -15,6 +15,11 @@ from typing import Any, TextIO
 
 from generator.errors import OpsbookError, Problem
 from generator.kb.documents import shown_path
+from generator.output import cannot_write, check_folder, staged_folder, swap_folder
+
+# In every site opsbook builds: a folder with it may be replaced whole by the next build.
+MARKER = ".opsbook-site"
+_MARKER_TEXT = "Built by `opsbook site build`: the next build replaces this whole folder.\n"
 
 
 @dataclass(frozen=True)
@@ -71,25 +76,52 @@ def publish(config: Any, clients: Sequence[Path] | None, overlays: Sequence[Path
 
 
 def build_site(config_file: Path, site_dir: Path | None = None, clients: Sequence[Path] | None = None,
-               overlays: Sequence[Path] = ()) -> BuildReport:
+               overlays: Sequence[Path] = (), force: bool = False) -> BuildReport:
     """Build the site of `config_file` (strict) into `site_dir` (default: its `site_dir`),
-    with the plans of `clients` (default: the clients its config names)."""
+    with the plans of `clients` (default: the clients its config names).
+
+    The build goes to a new folder next to the target, which then takes the target's place: a
+    failed or interrupted build leaves the earlier site as it was. A target holding files
+    opsbook did not build is refused unless `force`."""
     _mkdocs()
-    from mkdocs.commands.build import build
+    start = time.monotonic()
+    config = _load(config_file, site_dir, clients, overlays)
+    target = Path(config.site_dir).resolve()
+    check_folder(target, MARKER, force, shown_path(target))
+    try:
+        with staged_folder(target) as new:
+            _build(config_file, config, new)
+            swap_folder(new, target)
+    except OSError as exc:
+        raise OpsbookError(cannot_write(shown_path(target), exc, "the site folder")) from None
+    pages = sum(1 for _ in target.rglob("index.html"))
+    return BuildReport(target, pages, time.monotonic() - start)
+
+
+def _load(config_file: Path, site_dir: Path | None, clients: Sequence[Path] | None, overlays: Sequence[Path]) -> Any:
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
-    start = time.monotonic()
     try:
         overrides = {"site_dir": str(site_dir.resolve())} if site_dir else {}
         config = load_config(str(config_file), strict=True, **overrides)
-        publish(config, clients, overlays)
+    except MkDocsException as exc:
+        raise OpsbookError(_failed(config_file, f"site build failed ({exc})")) from None
+    publish(config, clients, overlays)
+    return config
+
+
+def _build(config_file: Path, config: Any, folder: Path) -> None:
+    """Build the site into `folder` (new and empty) and mark it as opsbook's."""
+    from mkdocs.commands.build import build
+    from mkdocs.exceptions import MkDocsException
+
+    config["site_dir"] = str(folder)
+    try:
         build(config)
     except MkDocsException as exc:
         raise OpsbookError(_failed(config_file, f"site build failed ({exc})")) from None
-    out = Path(config.site_dir)
-    pages = sum(1 for _ in out.rglob("index.html"))
-    return BuildReport(out, pages, time.monotonic() - start)
+    (folder / MARKER).write_text(_MARKER_TEXT, encoding="utf-8")
 
 
 def serve_site(config_file: Path, address: str) -> None:
