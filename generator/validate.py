@@ -1,17 +1,27 @@
-"""Validating the whole playbook: the knowledge base, then the rule files against it."""
+"""Validating the whole playbook: the knowledge base, then the rule files against it.
+
+The rule layers are read as `opsbook plan` reads them (rules/layer_files.py): base and every
+pack together, then each client overlay on top of the layers it extends. Each rule set is
+also compiled, and searched for rules that set one fact two ways, so what would refuse a
+plan later is found here.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
-from generator.errors import OpsbookError, Problem
+from generator.errors import OpsbookError, Problem, errors_only
 from generator.kb import schema
-from generator.kb.documents import Index, load_all, yaml_files
-from generator.kb.loader import Document, JsonPath
+from generator.kb.documents import Index, load_all, shown_path, yaml_files
 from generator.kb.model import KB
 from generator.kb.validate import validate_kb
-from generator.rules.check import RuleChecker
+from generator.rules.conflicts import set_conflicts
+from generator.rules.layer_files import TESTS_FOLDER, Layer, overlay_folders, pack_layers, read_layers
+from generator.rules.layers import build_ruleset, load_ruleset
+from generator.rules.ruleset import RuleSet
 
 
 @dataclass(frozen=True)
@@ -22,69 +32,84 @@ class PlaybookResult:
     index: Index
 
 
-def rule_files(rules_dir: Path) -> list[Path]:
-    """The rule files of the base layer and the packs (tests and client overlays are separate)."""
-    paths = yaml_files(rules_dir / "base") if (rules_dir / "base").is_dir() else []
-    packs = rules_dir / "packs"
-    if packs.is_dir():
-        paths += yaml_files(packs)
-    return paths
-
-
-def check_rule_documents(
-    docs: list[Document], kb: KB | None, extra_items: set[str]
-) -> tuple[list[Problem], list[tuple[Document, JsonPath]]]:
-    problems: list[Problem] = []
-    rules: list[tuple[Document, JsonPath]] = []
-    for doc in docs:
-        found = schema.check(doc, "rules")
-        problems.extend(found)
-        if not found:
-            rules.extend((doc, ("rules", i)) for i in range(len(doc.data.get("rules") or [])))
-    if kb is not None and not problems:
-        problems.extend(RuleChecker(kb, extra_items).run(rules))
-    return problems, rules
+def rule_folders(rules_dir: Path) -> list[Path]:
+    """Each folder of rules/ that is read, and the root its files must stay inside: a layer linked
+    from elsewhere (a shared pack) is a folder of its own."""
+    folders = [rules_dir / "base", *(rules_dir / name for name in pack_layers(rules_dir)),
+               *overlay_folders(rules_dir), rules_dir / TESTS_FOLDER]
+    return [folder for folder in folders if folder.is_dir()]
 
 
 def validate_playbook(kb_dir: Path, rules_dir: Path) -> PlaybookResult:
     result = validate_kb(kb_dir)
     problems = list(result.problems)
-    docs, load_problems = load_all(rule_files(rules_dir))
-    problems.extend(load_problems)
-    rule_problems, rules = check_rule_documents(docs, result.kb, set())
-    problems.extend(rule_problems)
+    layers, found = read_layers(rules_dir, every_pack=True)
+    problems += found
+    if result.kb is not None and not found:
+        problems += _ruleset_problems(partial(build_ruleset, layers, result.kb))
+    if result.kb is not None and not errors_only(problems):  # each overlay reads base again: report it once
+        for folder in overlay_folders(rules_dir):
+            problems += _ruleset_problems(partial(load_ruleset, rules_dir, result.kb, [folder]))
+    problems += _test_file_problems(rules_dir)
+    problems += _unread_files(rules_dir)
+    problems += _broken_layer_links(rules_dir)
     counts = {kind: len(result.index.of(key)) for kind, key in (
         ("phases", "phase"), ("steps", "step"), ("items", "item"), ("roles", "role"), ("kpis", "kpi"),
         ("glossary", "term"), ("templates", "template"), ("facts", "fact"))}
-    counts["rules"] = len(rules)
-    if result.kb is not None and not problems:
-        problems.extend(_overlay_problems(result.kb, rules_dir))
-    problems.extend(_test_file_problems(rules_dir))
+    counts["rules"] = _rule_count(layers)
     return PlaybookResult(result.kb, tuple(sorted(set(problems))), counts, result.index)
+
+
+def _rule_count(layers: list[Layer]) -> int:
+    return sum(len((doc.data or {}).get("rules") or []) for layer in layers for doc in layer.docs)
+
+
+def _ruleset_problems(build: Callable[[], RuleSet]) -> list[Problem]:
+    """The problems of one rule set: its files against the KB, then what would refuse plans later:
+    rules setting one fact two ways, and what the engine cannot compile."""
+    from generator.rules.compiler import compile_rules
+
+    try:
+        rules = build().rules
+    except OpsbookError as exc:
+        return list(exc.problems)
+    problems = list(set_conflicts(rules))
+    try:
+        compile_rules(rules)
+    except OpsbookError as exc:
+        problems += exc.problems
+    return problems
 
 
 def _test_file_problems(rules_dir: Path) -> list[Problem]:
     """Rule test files are checked against their schema here; `opsbook rules test` runs them."""
-    folders = [rules_dir / "tests", *(folder / "tests" for folder in overlay_folders(rules_dir))]
-    docs, problems = load_all([p for f in folders if f.is_dir() for p in yaml_files(f)])
-    for doc in docs:
-        problems.extend(schema.check(doc, "ruletests"))
-    return problems
-
-
-def overlay_folders(rules_dir: Path) -> list[Path]:
-    clients = rules_dir / "clients"
-    return sorted(p for p in clients.iterdir() if p.is_dir()) if clients.is_dir() else []
-
-
-def _overlay_problems(kb: KB, rules_dir: Path) -> list[Problem]:
-    """Each client overlay on top of the layers it extends: unknown rules, colliding items..."""
-    from generator.rules.layers import load_ruleset
-
     problems: list[Problem] = []
-    for folder in overlay_folders(rules_dir):
-        try:
-            load_ruleset(rules_dir, kb, [folder])
-        except OpsbookError as exc:
-            problems.extend(exc.problems)
+    for folder in [rules_dir / TESTS_FOLDER, *(f / TESTS_FOLDER for f in overlay_folders(rules_dir))]:
+        docs, found = load_all(yaml_files(folder), folder)
+        problems += found
+        for doc in docs:
+            problems += schema.check(doc, "ruletests")
     return problems
+
+
+def _unread_files(rules_dir: Path) -> Iterator[Problem]:
+    """YAML files of rules/ outside every layer and tests folder: read by nothing, so said so."""
+    for path in yaml_files(rules_dir) if rules_dir.is_dir() else []:
+        if not _below_a_read_folder(path, rules_dir):
+            yield Problem(shown_path(path), 1, 1, "not read: rule files belong in rules/base/, rules/packs/<name>/ "
+                                                  "or rules/clients/<name>/, rule test cases in rules/tests/",
+                          "warning")
+
+
+def _broken_layer_links(rules_dir: Path) -> Iterator[Problem]:
+    """A pack or client folder that is a link to nothing: the layer it names would be missing silently."""
+    for parent in (rules_dir / "packs", rules_dir / "clients"):
+        for entry in sorted(parent.iterdir()) if parent.is_dir() else []:
+            if entry.is_symlink() and not entry.exists():
+                yield Problem(shown_path(entry), 1, 1, "cannot read folder: a dangling symbolic link (what it leads "
+                                                       "to does not exist): fix or remove the link")
+
+
+def _below_a_read_folder(path: Path, rules_dir: Path) -> bool:
+    parts = path.relative_to(rules_dir).parts
+    return parts[0] in ("base", TESTS_FOLDER) or (parts[0] in ("packs", "clients") and len(parts) > 2)

@@ -33,9 +33,10 @@ def lint(kb_dir: Path | None, rules_dir: Path | None, strict: bool, stamp: bool)
 
 def _stamp(kb_dir: Path, rules_dir: Path) -> None:
     from generator.kb.documents import yaml_files
-    from generator.translations import stamp
+    from generator.translations import stamp_files
+    from generator.validate import rule_folders
 
-    total = 0
-    for path in [*yaml_files(kb_dir), *(yaml_files(rules_dir) if rules_dir.is_dir() else [])]:
-        total += stamp(path)
+    # Each folder as validate reads it: a pack linked from elsewhere is stamped where it lives.
+    roots = [kb_dir, *rule_folders(rules_dir)]
+    total = stamp_files((path, root) for root in roots for path in yaml_files(root))
     click.echo(f"stamped {total} translation{'s' * (total != 1)}", err=True)

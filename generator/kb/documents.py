@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from generator.errors import OpsbookError, Problem
-from generator.kb.loader import Document, JsonPath, load_yaml
+from generator.kb.loader import Document, JsonPath, inside, load_yaml, read_bytes
 
 # Section key of a KB file -> the kind of element its entries are.
 KINDS = {"steps": "step", "roles": "role", "kpis": "kpi", "glossary": "term",
          "templates": "template", "facts": "fact", "sections": "section", "handbooks": "handbook"}
+YAML_SUFFIXES = (".yaml", ".yml")
 
 
 def shown_path(path: Path) -> str:
@@ -27,27 +28,64 @@ def shown_path(path: Path) -> str:
 
 
 def yaml_files(root: Path) -> list[Path]:
-    if root.is_file():
-        return [root]
-    return sorted(p for p in root.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+    """Every YAML name below the folder `root` (or root itself, when it is a file), sorted.
+
+    Names are listed whatever they turn out to be: a FIFO, a device, a dangling link or a link
+    out of the folder is listed too, so that loading refuses it with a located message instead
+    of the walk skipping it. Linked folders are walked (their files must still stay inside
+    root), each real folder once, so a link loop ends."""
+    if not root.is_dir():
+        return [root] if os.path.lexists(root) else []
+    found: list[Path] = []
+    seen: set[str] = set()
+    stack = [root]
+    while stack:
+        folder = stack.pop()
+        real = os.path.realpath(folder)
+        if real in seen:
+            continue
+        seen.add(real)
+        entries = _entries(folder)
+        found += (folder / e.name for e in entries if e.name.endswith(YAML_SUFFIXES) and not _is_folder(e))
+        # in reverse, so folders are walked in name order: a folder linked twice is read under its first name
+        stack += (folder / e.name for e in reversed(entries) if _is_folder(e))
+    return sorted(found)
 
 
-def load_all(paths: list[Path]) -> tuple[list[Document], list[Problem]]:
+def _entries(folder: Path) -> list[os.DirEntry[str]]:
+    try:
+        with os.scandir(folder) as listing:
+            return sorted(listing, key=lambda entry: entry.name)
+    except OSError as exc:  # a folder that cannot be listed must not pass as an empty one
+        raise OpsbookError(Problem(shown_path(folder), 1, 1, f"cannot read folder: {exc.strerror}")) from None
+
+
+def _is_folder(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:  # a link loop: listed as a file, so loading names it
+        return False
+
+
+def load_all(paths: Iterable[Path], root: Path) -> tuple[list[Document], list[Problem]]:
+    """Load the files found in the folder `root`; each must stay inside it (see loader.inside)."""
     docs: list[Document] = []
     problems: list[Problem] = []
     for path in paths:
         try:
-            docs.append(load_yaml(path, shown_path(path)))
+            docs.append(load_yaml(path, shown_path(path), root=root))
         except OpsbookError as exc:
             problems.extend(exc.problems)
     return docs, problems
 
 
-def digest(paths: list[Path]) -> str:
+def digest(files: Iterable[tuple[Path, Path]]) -> str:
+    """The digest of files, each given with the folder it was found in: name and content, in order."""
     sha = hashlib.sha256()
-    for path in paths:
+    for path, root in files:
+        shown = shown_path(path)
         sha.update(path.name.encode())
-        sha.update(path.read_bytes())
+        sha.update(read_bytes(inside(path, root, shown), shown))
     return "sha256:" + sha.hexdigest()
 
 

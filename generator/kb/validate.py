@@ -45,7 +45,7 @@ def validate_kb(kb_dir: Path) -> KbResult:
     if not paths:
         problem = Problem(shown_path(kb_dir), 1, 1, "no knowledge-base YAML files found: is this the kb/ folder?")
         return KbResult(None, (problem,), Index())
-    docs, problems = load_all(paths)
+    docs, problems = load_all(paths, kb_dir)
     valid: list[Document] = []
     for doc in docs:
         found = schema.check(doc, "kb")
@@ -62,5 +62,6 @@ def validate_kb(kb_dir: Path) -> KbResult:
     for check in CHECKS:
         problems.extend(check(index))
     problems = sorted(set(problems))
-    kb = None if errors_only(problems) or len(valid) != len(paths) else build_kb(index, digest(paths))
-    return KbResult(kb, tuple(problems), index)
+    if errors_only(problems) or len(valid) != len(paths):
+        return KbResult(None, tuple(problems), index)
+    return KbResult(build_kb(index, digest((path, kb_dir) for path in paths)), tuple(problems), index)

@@ -8,6 +8,7 @@ A step ID in `include` means all its items are in the plan; in `exclude`, none i
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +22,7 @@ from generator.kb.loader import Document, JsonPath, load_yaml
 from generator.plan.explain import explain_item
 from generator.plan.model import Plan
 from generator.plan.playbook import Playbook
+from generator.rules.layer_files import OVERLAY_FILE, TESTS_FOLDER, overlay_folders
 
 START = dt.date(2026, 1, 5)  # any fixed Monday: cases test content, not dates
 
@@ -58,10 +60,17 @@ def subdocument(doc: Document, path: JsonPath) -> Document:
     return Document(doc.path, data, marks, keys)
 
 
-def case_files(paths: Sequence[Path], rules_dir: Path) -> list[Path]:
+def case_files(paths: Sequence[Path], rules_dir: Path) -> list[tuple[Path, Path]]:
+    """Each rule test file, with the folder it was found in (a file given by name stands for itself).
+    By default: rules/tests/ and the tests/ of every overlay folder."""
     if not paths:
-        paths = [rules_dir / "tests", *sorted((rules_dir / "clients").glob("*/tests"))]
-    return [f for p in paths if p.exists() for f in yaml_files(p)]
+        folders = [rules_dir / TESTS_FOLDER, *(folder / TESTS_FOLDER for folder in overlay_folders(rules_dir))]
+        paths = [folder for folder in folders if folder.is_dir()]
+    missing = [Problem(shown_path(p), 1, 1, "not found: give rule test files or folders of them")
+               for p in paths if not os.path.lexists(p)]
+    if missing:
+        raise OpsbookError(missing)
+    return [(file, root) for root in paths for file in yaml_files(root)]
 
 
 def _overlays(path: Path, doc: Document) -> tuple[Path, ...]:
@@ -71,7 +80,8 @@ def _overlays(path: Path, doc: Document) -> tuple[Path, ...]:
     if missing:
         raise OpsbookError(missing)
     listed = tuple((path.parent / o).resolve() for o in names)
-    in_overlay_tests = path.parent.name == "tests" and (path.parent.parent / "overlay.yaml").is_file()
+    # lexists: an overlay.yaml that is a broken link is the overlay's to refuse, not a reason to test without it
+    in_overlay_tests = path.parent.name == TESTS_FOLDER and os.path.lexists(path.parent.parent / OVERLAY_FILE)
     inside = (path.parent.parent,) if in_overlay_tests else ()
     return inside + listed
 
@@ -124,9 +134,9 @@ def _unknown_targets(doc: Document, playbook: Playbook) -> Iterator[Problem]:
                                       key=key == "priority")
 
 
-def run_file(path: Path, load: Callable[[tuple[Path, ...]], Playbook], suite: Suite) -> None:
+def run_file(path: Path, root: Path, load: Callable[[tuple[Path, ...]], Playbook], suite: Suite) -> None:
     shown = shown_path(path)
-    doc = load_yaml(path, shown)
+    doc = load_yaml(path, shown, root=root)
     problems = schema.check(doc, "ruletests")
     if problems:
         raise OpsbookError(problems)
@@ -144,12 +154,13 @@ def run_file(path: Path, load: Callable[[tuple[Path, ...]], Playbook], suite: Su
                                         frozenset(it.step for it in plan.items)))
 
 
-def run_suite(files: Sequence[Path], load: Callable[[tuple[Path, ...]], Playbook]) -> Suite:
+def run_suite(files: Sequence[tuple[Path, Path]], load: Callable[[tuple[Path, ...]], Playbook]) -> Suite:
+    """Run every case of `files` (each with the folder it was found in, as case_files gives them)."""
     suite = Suite()
     problems: list[Problem] = []
-    for path in files:
+    for path, root in files:
         try:
-            run_file(path, load, suite)
+            run_file(path, root, load, suite)
         except OpsbookError as exc:
             problems.extend(exc.problems)
     if problems:

@@ -6,7 +6,7 @@ is evaluated once against the client's facts plus everything lower levels derive
 a rule only ever sees facts that are final; a level holding a cycle is re-evaluated
 until the facts it derives stop changing. Two fired rules setting one fact to
 different values, a rule contradicting a client fact, or a cycle that never settles
-is a RuleError.
+is a RuleProblem located at a rule.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping, Sequence, Set
 from dataclasses import dataclass
 
 from generator.rules.model import Rule
-from generator.rules.results import RuleError
+from generator.rules.results import RuleProblem, rule_problem
 from generator.rules.semantics import kind, same
 from generator.rules.strata import Level
 
@@ -71,7 +71,9 @@ def _settle_cycle(
             break
         seen.append(key)
     names = ", ".join(rules[i].id for i in level.rules)
-    raise RuleError(f"rules {names} never settle: their derived facts keep changing (a cycle through `not`?)")
+    first = rules[level.rules[0]]
+    raise RuleProblem(rule_problem(
+        first.location, f"rules {names} never settle: their derived facts keep changing (a cycle through `not`?)"))
 
 
 def _derive(rules: Sequence[Rule], hits: Set[int], facts: Mapping[str, object], earlier: Derived) -> Derived:
@@ -79,18 +81,25 @@ def _derive(rules: Sequence[Rule], hits: Set[int], facts: Mapping[str, object], 
     for i in sorted(hits):
         for name, value in rules[i].then.set:
             if name in new and not _same_value(new[name][0], value):
-                other = rules[new[name][1]].id
-                raise RuleError(
-                    f"rules {other} and {rules[i].id} set fact {name} to different values "
-                    f"({new[name][0]!r} and {value!r})"
-                )
+                other = rules[new[name][1]]
+                raise RuleProblem(rule_problem(rules[i].location, (
+                    f"rules {other.id}{_at(other)} and {rules[i].id} set fact {name} to different values "
+                    f"({new[name][0]!r} and {value!r}): make their conditions exclusive, or set one value")))
             if name in facts and not _same_value(facts[name], value):
-                source = f"rule {rules[earlier[name][1]].id}" if name in earlier else "the client's facts"
-                raise RuleError(
-                    f"rule {rules[i].id} sets fact {name} to {value!r}, but {source} already made it {facts[name]!r}"
-                )
+                source = _rule_named(rules[earlier[name][1]]) if name in earlier else "the client's facts"
+                raise RuleProblem(rule_problem(rules[i].location, (
+                    f"rule {rules[i].id} sets fact {name} to {value!r}, but {source} already made it {facts[name]!r}")))
             new.setdefault(name, (value, i))
     return new
+
+
+def _rule_named(rule: Rule) -> str:
+    return f"rule {rule.id}{_at(rule)}"
+
+
+def _at(rule: Rule) -> str:
+    """Where the other rule of a conflict stands, for the message (the problem stands at one of them)."""
+    return f" ({rule.location[0]}:{rule.location[1]})" if rule.location and rule.location[0] else ""
 
 
 def _same_value(a: object, b: object) -> bool:

@@ -3,19 +3,21 @@
 Rules are grouped by chaining level (strata.py); within a level, their pieces
 (splitting.py) are packed into shards so that no ruleset exceeds durable's tables and
 no fact has more than 255 properties. Rules whose condition is constant never reach
-durable: always-true ones fire in Python, never-true ones are dropped.
+durable: always-true ones fire in Python, never-true ones are dropped. A rule beyond
+durable's limits is a RuleProblem located at the rule; every such rule is reported at once.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from generator.rules.encoding import Slot
+from generator.errors import Problem
+from generator.rules.encoding import LimitError, Slot, check_value
 from generator.rules.ir import FALSE, TRUE, TYPE_TEST, Node, conj, paths, to_durable
 from generator.rules.lowering import lower
 from generator.rules.model import Rule, leaves
 from generator.rules.program import CompiledLevel, Cost, Piece, Program, Shard
-from generator.rules.results import RuleError
+from generator.rules.results import RuleProblem, rule_problem
 from generator.rules.semantics import kind
 from generator.rules.splitting import DURABLE, Budget, pattern_cost, split
 from generator.rules.strata import Level, schedule
@@ -26,36 +28,56 @@ MAX_PROPERTIES = 240  # per fact; durable allows 255, `t`, `sid` and `id` includ
 def compile_rules(rules: Sequence[Rule], budget: Budget = DURABLE) -> Program:
     rules = tuple(rules)
     slots = make_slots(rules)
-    levels = tuple(_compile_level(rules, level, slots, budget) for level in schedule(rules))
+    problems = [problem for rule in rules for problem in _derived_values(rule)]
+    levels = tuple(_compile_level(rules, level, slots, budget, problems) for level in schedule(rules))
+    if problems:
+        raise RuleProblem(sorted(set(problems)))  # a rule cut into pieces is reported once
     return Program(rules, levels)
 
 
-def _compile_level(rules: tuple[Rule, ...], level: Level, slots: dict[str, Slot], budget: Budget) -> CompiledLevel:
+def _derived_values(rule: Rule) -> list[Problem]:
+    """The facts a rule sets travel to durable like the client's: a value it cannot hold is the rule's problem."""
+    problems = []
+    for name, value in rule.then.set:
+        try:
+            check_value(value)
+        except LimitError as error:
+            problems.append(rule_problem(rule.location, f"rule {rule.id} sets fact {name}: {error}"))
+    return problems
+
+
+def _compile_level(rules: tuple[Rule, ...], level: Level, slots: dict[str, Slot], budget: Budget,
+                   problems: list[Problem]) -> CompiledLevel:
     constant: list[int] = []
     pieces: list[Piece] = []
     for index in level.rules:
         try:
             node = lower(rules[index].when, slots)
             parts = [] if node in (TRUE, FALSE) else split(node, budget)
-        except ValueError as error:
-            raise RuleError(f"rule {rules[index].id}: {error}") from None
+        except LimitError as error:
+            problems.append(rule_problem(rules[index].location, f"rule {rules[index].id}: {error}"))
+            continue
         if node == TRUE:
             constant.append(index)
         pieces += (_piece(index, part) for part in parts)
-    return CompiledLevel(level, tuple(constant), _shards(rules, pieces, slots, budget))
+    return CompiledLevel(level, tuple(constant), _shards(rules, pieces, slots, budget, problems))
 
 
 def _piece(rule: int, node: Node) -> Piece:
     return Piece(rule, to_durable(conj((TYPE_TEST, node))), pattern_cost(node), paths(node))
 
 
-def _shards(rules: tuple[Rule, ...], pieces: list[Piece], slots: dict[str, Slot], budget: Budget) -> tuple[Shard, ...]:
+def _shards(rules: tuple[Rule, ...], pieces: list[Piece], slots: dict[str, Slot], budget: Budget,
+            problems: list[Problem]) -> tuple[Shard, ...]:
     shards: list[Shard] = []
     group: list[Piece] = []
     used, read = Cost(0, 0, 0, 0), frozenset[str]()
     for piece in pieces:
         if _properties(piece.paths, slots) > MAX_PROPERTIES:
-            raise RuleError(f"rule {rules[piece.rule].id} reads too many facts in one `all`; split the rule")
+            rule = rules[piece.rule]
+            message = f"rule {rule.id} reads too many facts in one `all`; split the rule"
+            problems.append(rule_problem(rule.location, message))
+            continue
         # Groups count per durable rule, not per ruleset: the piece fits on its own.
         own = Cost(piece.cost.paths, 0, piece.cost.links, piece.cost.tests)
         if group and (not budget.admits(used + own) or _properties(read | piece.paths, slots) > MAX_PROPERTIES):

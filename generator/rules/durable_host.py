@@ -18,7 +18,6 @@ import durable_rules_engine  # durable's C core
 from durable import engine as durable
 
 from generator.rules.encoding import dumps
-from generator.rules.results import RuleError
 
 Action = Callable[[object], None]
 LOCK = threading.RLock()
@@ -102,8 +101,9 @@ def run(name: str, fact: str, sid: str, act: Callable[[str], None]) -> None:
     handle = host()._ruleset_directory[name]._handle
     try:
         code, state = durable_rules_engine.assert_fact(handle, fact)
-        if code != 0:  # 1 nothing matched (the catch-all prevents it), 2 seen already
-            raise RuleError(f"durable_rules refused the fact (code {code}) in ruleset {name}")
+        if code != 0:  # 1 nothing matched (the catch-all prevents it), 2 seen already (sessions are fresh)
+            raise RuntimeError(f"durable_rules refused a fact (code {code}) in ruleset {name}: "
+                               "the engine broke an invariant, whatever the input")
         started = durable_rules_engine.start_action_for_state(handle, state)
         messages = started and started[1]
         while messages:  # '{"<rule name>":...}'; our rule names need no escaping

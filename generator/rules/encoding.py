@@ -58,32 +58,40 @@ def hex_text(value: str) -> str:
     return value.encode("utf-8").hex()
 
 
+class LimitError(ValueError):
+    """A value durable_rules cannot represent faithfully: a limit of the engine, met by the input
+    (a rule's constant, a fact), as opposed to a failure of the code."""
+
+
 def check_value(value: object) -> str:
-    """The kind of a value durable can represent faithfully, or ValueError."""
+    """The kind of a value durable can represent faithfully, or LimitError."""
     k = kind(value)
     if k == "n":
         if isinstance(value, int) and abs(value) > MAX_INT:
-            raise ValueError(f"integer {value} is beyond ±2**53")
+            raise LimitError(f"integer {value} is beyond ±2**53")
         if isinstance(value, float) and not math.isfinite(value):
-            raise ValueError(f"number {value} is not finite")
+            raise LimitError(f"number {value} is not finite")
     elif k == "s":
         _check_text(value)  # type: ignore[arg-type]  # kind "s" is a str
     elif k == "l":
         for item in value:  # type: ignore[attr-defined]  # kind "l" is a tuple or list
             if not isinstance(item, str):
-                raise ValueError(f"list item {item!r} is not a string")
+                raise LimitError(f"list item {item!r} is not a string")
             _check_text(item)
     elif k is None:
-        raise ValueError(f"unsupported value {value!r}")
+        raise LimitError(f"unsupported value {value!r}")
     return k
 
 
 def _check_text(value: str) -> None:
     if len(value) > MAX_TEXT:
-        raise ValueError(f"text longer than {MAX_TEXT} characters")
-    value.encode("utf-8")  # lone surrogates cannot reach the C core
+        raise LimitError(f"text longer than {MAX_TEXT} characters")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate cannot reach the C core
+        raise LimitError("text with a lone surrogate (not a character)") from None
     if value == END:
-        raise ValueError("reserved text")
+        raise LimitError("reserved text")
 
 
 def dumps(value: object) -> str:

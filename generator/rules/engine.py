@@ -93,7 +93,7 @@ class Engine:
 
     def _run(self, shard: Shard, name: str, facts: Mapping[str, object]) -> list[int]:
         if not self._finalizer.alive:
-            raise RuleError("the engine is closed")
+            raise RuntimeError("the engine is closed: evaluate before close()")  # a misuse by the code, not input
         sid = str(next(self._sids))
         text = fact_json(shard.slots, facts, sid)
         fired: list[int] = []
@@ -102,19 +102,16 @@ class Engine:
         def act(durable_rule: str) -> None:
             rule = owners.get(durable_rule)
             if rule is not None:
-                try:
-                    self._on_fire(rule, fired)
-                except Exception as error:
-                    name = self._program.rules[rule].id
-                    raise RuleError(f"rule {name}: its action raised {error!r}") from error
+                self._on_fire(rule, fired)
 
         try:
             durable_host.run(name, text, sid, act)
-        except RuleError:
-            raise
         except Exception as error:
+            # The facts and rules were checked before they got here, so a failure now is the engine's
+            # (or ours): it goes on as what it is, an internal error, naming the rules for the crash report.
             rules = ", ".join(dict.fromkeys(self._program.rules[p.rule].id for p in shard.pieces))
-            raise RuleError(f"durable_rules failed on rules {rules}: {error}") from error
+            error.add_note(f"opsbook: while durable_rules evaluated rules {rules}")
+            raise
         return fired
 
     def _on_fire(self, rule: int, fired: list[int]) -> None:

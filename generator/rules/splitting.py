@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from generator.rules.encoding import LimitError
 from generator.rules.ir import TYPE_TEST, Conj, Disj, Node, conj, cost, disj
 from generator.rules.program import Cost
 
@@ -45,7 +46,7 @@ def pattern_cost(node: Node) -> Cost:
 
 
 def split(node: Node, budget: Budget = DURABLE) -> list[Node]:
-    """Pieces whose OR is `node`, each within budget; ValueError when that is impractical."""
+    """Pieces whose OR is `node`, each within budget; LimitError when that is impractical."""
     return _split(node, budget, [0])
 
 
@@ -53,14 +54,14 @@ def _split(node: Node, budget: Budget, made: list[int]) -> list[Node]:
     if budget.admits(pattern_cost(node)):
         made[0] += 1
         if made[0] > MAX_PIECES:
-            raise ValueError(f"the condition needs more than {MAX_PIECES} durable rules; simplify it")
+            raise LimitError(f"the condition needs more than {MAX_PIECES} durable rules; simplify it")
         return [node]
     if isinstance(node, Disj):
         pieces = [p for child in node.children for p in _split(child, budget, made)]
         return _pack(pieces, node.exclusive, budget)
     ors = [i for i, child in enumerate(node.children) if isinstance(child, Disj)] if isinstance(node, Conj) else []
     if not isinstance(node, Conj) or not ors:
-        raise ValueError("the condition has too many tests joined by `all`; split the rule")
+        raise LimitError("the condition has too many tests joined by `all`; split the rule")
     # Distribute the AND over its costliest OR: (a or b) and c -> (a and c) or (b and c).
     at = max(ors, key=lambda i: (cost(node.children[i]).paths, cost(node.children[i]).groups))
     before, alternatives, after = node.children[:at], node.children[at], node.children[at + 1 :]

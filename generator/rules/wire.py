@@ -10,7 +10,7 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from generator.rules.encoding import END, MAX_INT, MAX_TEXT, Slot, check_value, dumps, hex_text, quote
+from generator.rules.encoding import END, MAX_INT, MAX_TEXT, LimitError, Slot, check_value, dumps, hex_text, quote
 from generator.rules.results import RuleError
 
 _LAST_ITEM = quote(END) + "]"
@@ -26,8 +26,10 @@ def fact_json(slots: Sequence[Slot], facts: Mapping[str, object], sid: str) -> s
             continue
         try:
             _WRITERS.get(type(value), _other)(slot, value, parts)
-        except (ValueError, UnicodeError) as error:
+        except LimitError as error:
             raise RuleError(f"fact {slot.path}: {error}") from None
+        except UnicodeEncodeError:  # met where text is written out as UTF-8 hex, past the fast path's checks
+            raise RuleError(f"fact {slot.path}: text with a lone surrogate (not a character)") from None
         if slot.p is not None:
             parts.append(slot.flag)
     parts.append("}")

@@ -132,4 +132,5 @@ def test_missing_kb_folder_is_reported(
     code, _, err = run_cli("validate", "--kb", "nowhere", "--rules", "rules")
     assert code == 1
     assert problem_lines(err) == [
-        "nowhere:1:1: no knowledge-base YAML files found: is this the kb/ folder?"]
+        "nowhere:1:1: no knowledge-base YAML files found: is this the kb/ folder?",
+        "rules:1:1: rules folder not found: give the playbook's rules/ folder (--rules)"]
