@@ -157,13 +157,19 @@ def site() -> list[Row]:
     return site_rows(ROOT)
 
 
+def taskjuggler() -> list[Row]:
+    from taskjuggler import taskjuggler_rows
+
+    return taskjuggler_rows(ROOT)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="smaller samples; scale up to 10x only")
-    parser.add_argument("--only", choices=["warm", "batch", "cold", "scale", "site"], action="append",
+    parser.add_argument("--only", choices=["warm", "batch", "cold", "scale", "site", "taskjuggler"], action="append",
                         help="run only these figures (repeatable)")
     args = parser.parse_args()
-    wanted = set(args.only or ["warm", "batch", "cold", "scale", "site"])
+    wanted = set(args.only or ["warm", "batch", "cold", "scale", "site", "taskjuggler"])
     rows: list[Row] = []
     if "warm" in wanted:
         rows.append(warm_one_client(5 if args.quick else 30))
@@ -175,6 +181,8 @@ def main() -> None:
         rows += scaling([1, 10] if args.quick else [1, 10, 100])
     if "site" in wanted:
         rows += site()
+    if "taskjuggler" in wanted:
+        rows += taskjuggler()
     header = ("figure", "measured", "baseline (same run)", "ratio", "target")
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(5)]
     for row in [header, tuple("-" * w for w in widths), *rows]:

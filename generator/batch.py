@@ -13,17 +13,19 @@ from __future__ import annotations
 import datetime as dt
 import json
 import multiprocessing
+import traceback
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
-from generator.errors import OpsbookError, Problem
-from generator.facts import ClientFacts, facts_from_document, unique_keys
-from generator.kb.loader import MAX_BYTES, Document, parse_yaml
+from generator.errors import OpsbookError, Problem, hides_a_bug
+from generator.facts import LATEST_DATE, ClientFacts, facts_from_document, unique_keys
+from generator.kb.loader import MAX_BYTES, Document, parse_yaml, read_bytes
 from generator.plan.model import DEFAULT_PRIORITY, PRIORITY_RANK, Plan, Reason
 from generator.plan.planner import Decision, Template, decide
 from generator.plan.playbook import Playbook, load_playbook
+from generator.rules.results import RuleError
 
 FORMAT = "opsbook-plan-batch/1"
 CHUNK = 25
@@ -72,6 +74,7 @@ class Encoder:
         self.ids = tuple(_dumps(info.id) for info in tpl.infos)
         self.all_deps = tuple(_dumps([tpl.infos[d].id for d in deps]) for deps in tpl.deps)
         self.ranks = {rank: _dumps(name) for rank, name in enumerate(PRIORITY_RANK)}
+        self.owners = {role: _dumps(role) for role in tpl.role_titles}
         self.days: dict[int, str] = {}
         self.rule_lists: dict[tuple[str, ...], str] = {}
 
@@ -90,7 +93,8 @@ class Encoder:
     def record(self, line: int, layers: Sequence[str], decision: Decision, facts: ClientFacts,
                derived: dict[str, object], start: dt.date) -> str:
         """The JSON of `compact(...)`, the same text `json.dumps` would write, made faster."""
-        tpl, chosen, due, rank = self.tpl, set(decision.chosen), decision.due, decision.rank
+        tpl, chosen, start_of, due, rank = self.tpl, set(decision.chosen), decision.start, decision.due, decision.rank
+        owners = self.owners
         reasons: dict[str, Reason] = {}
         parts = []
         for n in decision.chosen:
@@ -103,7 +107,8 @@ class Encoder:
                 after = self.all_deps[n]
             else:
                 after = _dumps([tpl.infos[d].id for d in deps if d in chosen])
-            parts.append(f"[{self.ids[n]},{self.ranks[rank.get(n, DEFAULT_RANK)]},{self._day(due[n])},{after},"
+            parts.append(f"[{self.ids[n]},{self.ranks[rank.get(n, DEFAULT_RANK)]},{self._day(start_of[n])},"
+                         f"{self._day(due[n])},{owners[decision.owner[n]]},{after},"
                          f"{self._rule_list(tuple(r.rule for r in because))}]")
         excluded = []
         for n in sorted(decision.because.keys() & decision.excluded.keys()):
@@ -134,7 +139,8 @@ def compact_from_plan(line: int, plan: Plan, tpl: Template, facts: ClientFacts) 
     reasons: dict[str, Reason] = {}
     for reason in [r for item in plan.items for r in item.because] + [r for e in plan.excluded for r in e.excluded_by]:
         reasons.setdefault(reason.rule, reason)
-    items = [[i.id, i.priority, i.due.isoformat(), list(i.depends_on), [r.rule for r in i.because]] for i in plan.items]
+    items = [[i.id, i.priority, i.start.isoformat(), i.due.isoformat(), i.owner, list(i.depends_on),
+              [r.rule for r in i.because]] for i in plan.items]
     excluded = [[e.id, [r.rule for r in e.excluded_by]] for e in plan.excluded]
     return _record(line, facts, plan.start_date, tpl, plan.layers, dict(plan.derived), items, excluded,
                    list(reasons.values()))
@@ -166,38 +172,85 @@ def parse_line(text: str, line: int, shown: str, playbook: Playbook) -> ClientFa
     raise AssertionError("facts refused once must be refused again")
 
 
+class LineResult(NamedTuple):
+    """What became of one input line."""
+
+    text: str  # its output line: a record, a plan, or an error record
+    problems: tuple[Problem, ...] = ()  # what is wrong with the line (or the bug met on it)
+    crash: str | None = None  # the traceback of a bug met on this line, for the crash report
+
+
+# Plans run a few years past their start, and past 9999-12-31 no date can be written; a start
+# this late is a typo or a "never" (9999-01-01), not a plan.
+LATEST_START = LATEST_DATE
+
 _STATE: dict[object, Any] = {}
 
 
 def _setup(job: Job) -> None:
+    _STATE.clear()  # nothing made for an earlier job's playbook may serve this one
     _STATE["job"] = job
     _STATE["playbook"] = load_playbook(job.kb_dir, job.rules_dir, job.overlays)
 
 
-def _one(line: int, text: str) -> tuple[str, tuple[Problem, ...]]:
+def _one(line: int, text: str) -> LineResult:
+    """One line's result; whatever goes wrong stays that line's, and the other lines go on."""
     job: Job = _STATE["job"]
-    playbook: Playbook = _STATE["playbook"]
     try:
-        facts = parse_line(text, line, job.shown, playbook)
+        return LineResult(_planned(job, line, text))
     except OpsbookError as exc:
-        record = {"format": FORMAT, "line": line, "errors": [str(p) for p in exc.problems]}
-        return json.dumps(record, ensure_ascii=False), exc.problems
-    start = job.start or facts.start_date or dt.date.today()
-    tpl = playbook.template(job.lang)
-    evaluation = playbook.evaluate(facts)
+        return _refused(line, exc.problems)
+    except RuleError as exc:
+        if hides_a_bug(exc):
+            return _crashed(job, line, exc)
+        return _refused(line, (Problem(job.shown, line, 1, str(exc)),))
+    except Exception as exc:  # a bug: reported with the line it was met on
+        return _crashed(job, line, exc)
+
+
+def _planned(job: Job, line: int, text: str) -> str:
+    playbook: Playbook = _STATE["playbook"]
+    facts = parse_line(text, line, job.shown, playbook)
+    start = _start(job, facts, line)
     if job.full:
         from generator.render.jsonplan import plan_to_dict
 
         plan = playbook.plan(facts, job.lang, start)
-        return json.dumps(plan_to_dict(plan), ensure_ascii=False, separators=(",", ":")), ()
-    decision = decide(tpl, evaluation, start.toordinal())
-    encoder = _STATE.get(("encoder", job.lang))
-    if encoder is None:
-        encoder = _STATE[("encoder", job.lang)] = Encoder(tpl)
-    return encoder.record(line, playbook.ruleset.layers, decision, facts, dict(evaluation.derived), start), ()
+        return json.dumps(plan_to_dict(plan), ensure_ascii=False, separators=(",", ":"))
+    tpl = playbook.template(job.lang)
+    evaluation = playbook.evaluate(facts)
+    decision = decide(tpl, evaluation, facts, start)
+    return _encoder(tpl).record(line, playbook.ruleset.layers, decision, facts, dict(evaluation.derived), start)
 
 
-def _chunk(lines: list[tuple[int, str]]) -> list[tuple[str, tuple[Problem, ...]]]:
+def _start(job: Job, facts: ClientFacts, line: int) -> dt.date:
+    start = job.start or facts.start_date or dt.date.today()
+    if start > LATEST_START:
+        message = f"`start_date` {start.isoformat()} is too late: give a date up to {LATEST_START.isoformat()}"
+        raise OpsbookError(Problem(job.shown, line, 1, message))
+    return start
+
+
+def _encoder(tpl: Template) -> Encoder:
+    """The encoder of this template: one made for another playbook's template would write its item IDs."""
+    encoder: Encoder | None = _STATE.get(("encoder", tpl.lang))
+    if encoder is None or encoder.tpl is not tpl:
+        encoder = _STATE[("encoder", tpl.lang)] = Encoder(tpl)
+    return encoder
+
+
+def _refused(line: int, problems: Sequence[Problem]) -> LineResult:
+    record = {"format": FORMAT, "line": line, "errors": [str(p) for p in problems]}
+    return LineResult(json.dumps(record, ensure_ascii=False), tuple(problems))
+
+
+def _crashed(job: Job, line: int, exc: BaseException) -> LineResult:
+    problem = Problem(job.shown, line, 1, f"internal error while planning this line ({type(exc).__name__}: {exc})")
+    details = f"{job.shown}, line {line}:\n" + "".join(traceback.format_exception(exc))
+    return _refused(line, (problem,))._replace(crash=details)
+
+
+def _chunk(lines: list[tuple[int, str]]) -> list[LineResult]:
     return [_one(n, text) for n, text in lines]
 
 
@@ -207,7 +260,7 @@ def _chunks(lines: list[tuple[int, str]]) -> Iterator[list[tuple[int, str]]]:
 
 
 def run_batch(job: Job, lines: list[tuple[int, str]], jobs: int,
-              progress: Callable[[int], None]) -> Iterator[tuple[str, tuple[Problem, ...]]]:
+              progress: Callable[[int], None]) -> Iterator[LineResult]:
     """Results in input order; `progress(n)` after every n lines."""
     _setup(job)
     if jobs <= 1:
@@ -224,13 +277,14 @@ def run_batch(job: Job, lines: list[tuple[int, str]], jobs: int,
             progress(len(chunk))
 
 
+# A batch holds many clients of up to MAX_BYTES each; past this it is not a batch file.
+MAX_BATCH_BYTES = 1024 * 1024 * 1024
+
+
 def read_lines(path: Path, shown: str) -> list[tuple[int, str]]:
     """Non-blank lines with their numbers (bytes that are not UTF-8 are kept as surrogates,
     so that line is reported and the others go on)."""
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise OpsbookError(Problem(shown, 1, 1, f"cannot read file: {exc.strerror}")) from None
+    raw = read_bytes(path, shown, MAX_BATCH_BYTES, "split the clients over several batch files")
     lines = []
     for number, data in enumerate(raw.split(b"\n"), start=1):
         text = data.decode("utf-8", errors="surrogateescape").strip().removeprefix("\ufeff")

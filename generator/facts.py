@@ -17,6 +17,10 @@ from generator.kb.loader import Document, JsonPath, control_character, parse_yam
 from generator.kb.model import KB, Fact
 
 FactValue = str | int | float | bool | tuple[str, ...]
+MAX_NUMBER = 2**53  # beyond this, numbers lose precision in JSON readers and the rules engine
+LATEST_DATE = dt.date(2999, 12, 31)  # a schedule from later would run past the last date Python holds
+# Facts given as a mapping of ids to numbers, flattened to `kpis.<id>` and `team.<role>`.
+_MAP_TYPES = ("kpis", "team")
 
 
 @dataclass(frozen=True)
@@ -61,9 +65,18 @@ def facts_from_document(doc: Document, kb: KB) -> ClientFacts:
         if fact.required and fact.id not in values and not any(p.message.startswith(f"`{fact.id}`") for p in problems):
             choices = f": one of {', '.join(fact.value_ids)}" if fact.values else ""
             problems.append(doc.problem((), f"missing required fact `{fact.id}`{choices}"))
+    problems.extend(_team_works(doc, values))
     if problems:
         raise OpsbookError(sorted(problems))
     return ClientFacts(MappingProxyType(dict(sorted(values.items()))), doc.path)
+
+
+def _team_works(doc: Document, values: Mapping[str, FactValue]) -> Iterator[Problem]:
+    """A `team` that names people must name at least one: somebody has to do the plan's work."""
+    team = {k: v for k, v in values.items() if k.startswith("team.")}
+    if team and not any(isinstance(v, int) and v > 0 for v in team.values()):
+        yield doc.problem(("team",), "`team` gives nobody any work (every role has 0 people): give at least one "
+                                     "role 1 or more people, or leave `team` out to staff roles from `team_size`")
 
 
 def unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -99,12 +112,12 @@ def _flatten(
         is_group = (
             isinstance(value, dict) and name not in vocabulary and any(f.startswith(name + ".") for f in vocabulary)
         )
-        is_kpis = isinstance(value, dict) and vocabulary.get(name, None) is not None and vocabulary[name].type == "kpis"
+        is_map = isinstance(value, dict) and name in vocabulary and vocabulary[name].type in _MAP_TYPES
         if is_group:
             yield from _flatten(value, vocabulary, path)
-        elif is_kpis:
-            for kpi, number in value.items():
-                yield f"{name}.{kpi}", (*path, kpi), number
+        elif is_map:
+            for key, number in value.items():
+                yield f"{name}.{key}", (*path, key), number
         else:
             yield name, path, value
 
@@ -119,6 +132,14 @@ def _one(
     out: dict[str, FactValue],
 ) -> Iterator[Problem]:
     fact = vocabulary.get(name)
+    if name.startswith("team.") and fact is None:
+        role = name[5:]
+        if role not in kb.role_by_id:
+            hint = suggest(role, kb.role_by_id) or f" (roles: {', '.join(kb.role_by_id)})"
+            yield doc.problem(path, f"unknown role `{role}` in `team`{hint}", key=True)
+            return
+        fact = Fact(name, "integer", kb.role_by_id[role].title, kb.role_by_id[role].summary, (), 0, 100_000,
+                    False, False, (), False)
     if name.startswith("kpis.") and fact is None:
         kpi = kb.kpi_by_id.get(name[5:])
         if kpi is None:
@@ -175,9 +196,16 @@ def normalise(fact: Fact, raw: Any) -> tuple[FactValue | None, str | None]:
         return _number(fact, raw)
     if kind == "date":
         try:
-            return dt.date.fromisoformat(str(raw).strip()).isoformat(), None
+            day = dt.date.fromisoformat(str(raw).strip())
         except ValueError:
             return None, f"expects a date as YYYY-MM-DD, got `{_written(raw)}`"
+        if day > LATEST_DATE:
+            return None, f"{day.isoformat()} is too late: give a date up to {LATEST_DATE.isoformat()}"
+        return day.isoformat(), None
+    if kind == "country":
+        return _country(raw)
+    if kind in _MAP_TYPES:
+        return None, f"expects a mapping ({fact.type}: {{id: number, ...}}), got `{_written(raw)}`"
     return None, f"cannot be given directly (type {kind})"
 
 
@@ -209,6 +237,8 @@ def _number(fact: Fact, raw: Any) -> tuple[int | float | None, str | None]:
         return None, f"expects a number, got `{_written(raw)}`"
     if not isinstance(value, int | float) or value != value or value in (float("inf"), float("-inf")):
         return None, f"expects a number, got `{_written(raw)}`"
+    if abs(value) > MAX_NUMBER:
+        return None, f"`{_written(raw)[:40]}` is too large: give a number between -2**53 and 2**53"
     if fact.type == "integer":
         if value != int(value):
             return None, f"expects a whole number, got `{_written(raw)}`"
@@ -220,6 +250,16 @@ def _number(fact: Fact, raw: Any) -> tuple[int | float | None, str | None]:
         span = f"{_fmt(low)} to {_fmt(high)}" if high is not None else f"at least {_fmt(low)}"
         return None, f"value {raw} is out of range ({span})"
     return value, None
+
+
+def _country(raw: Any) -> tuple[str | None, str | None]:
+    from generator.plan.calendar import COUNTRY_EXAMPLES, supported  # the calendar library loads only when asked
+
+    code = str(raw).strip().upper() if isinstance(raw, str) else ""
+    if code and code in supported():
+        return code, None
+    return None, (f"`{_written(raw)}` is not a country with a working-day calendar: give an ISO 3166 code "
+                  f"such as {COUNTRY_EXAMPLES}")
 
 
 def _fmt(number: float | None) -> str:
@@ -255,6 +295,11 @@ def _fact_schema(fact: Fact, kb: KB) -> dict[str, Any]:
         kpis = {k.id: {"type": "number", "minimum": k.min, **({"maximum": k.max} if k.max is not None else {}),
                        "title": k.name.en} for k in kb.kpis}
         base.update(type="object", additionalProperties=False, properties=kpis)
+    elif fact.type == "team":
+        roles = {r.id: {"type": "integer", "minimum": 0, "title": r.title.en} for r in kb.roles}
+        base.update(type="object", additionalProperties=False, properties=roles)
+    elif fact.type == "country":
+        base.update(type="string", pattern="^[A-Za-z]{2}$")
     else:
         json_types = {"string": "string", "bool": "boolean", "integer": "integer", "number": "number", "date": "string"}
         base["type"] = json_types[fact.type]

@@ -26,7 +26,8 @@ WORDS = {
 _HINTS = {
     "zh": {"enum": "请输入上面列出的编号、名称或值", "list": "请输入上面列出的编号、名称或值，用逗号或顿号分隔",
            "bool": "请回答 是 或 否", "integer": "请输入整数", "number": "请输入数字（比例写成小数，如 5% 写 0.05）",
-           "date": "请按 年-月-日 输入，如 2027-01-04", "string": "请输入文字"},
+           "date": "请按 年-月-日 输入，如 2027-01-04", "string": "请输入文字",
+           "country": "请输入两个字母的国家或地区代码，如 CN、US、DE"},
     "en": {},
 }
 
@@ -83,6 +84,8 @@ def interview(kb: KB, lang: str, ask: Ask, say: Say) -> dict[str, Any]:
         if fact.type == "kpis":
             facts.update(_kpis(kb, lang, ask, say))
             continue
+        if fact.type == "team":
+            continue  # people per role: optional, and given in the facts file (team_size answers the question)
         value = _question(fact, lang, ask, say)
         if value is None:
             continue

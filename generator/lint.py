@@ -19,7 +19,8 @@ from generator.translations import text_hash
 from generator.validate import validate_playbook
 
 # Facts that describe the client for the plan's heading, not for rules to test.
-METADATA_FACTS = {"client.name", "client.note", "start_date"}
+# Facts the planner reads (names, dates, staffing, calendar), not the rules.
+METADATA_FACTS = {"client.name", "client.note", "start_date", "team", "plan_share", "country"}
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
 

@@ -9,11 +9,15 @@ from typing import TYPE_CHECKING
 
 import click
 
-from generator.cli.common import default_kb, default_rules, playbook_folders, user_errors
+from generator.cli.common import default_kb, default_rules, playbook_folders, report, user_errors
 from generator.errors import OpsbookError, Problem
+from generator.render import GROUPINGS, View
 
 if TYPE_CHECKING:
     from generator.plan.model import Plan
+
+
+_EXISTS = "file exists: add --update to keep its ticked items, or --force to overwrite it"
 
 
 def _start(value: str | None) -> dt.date | None:
@@ -25,6 +29,13 @@ def _start(value: str | None) -> dt.date | None:
         raise click.BadParameter(f"`{value}` is not a date as YYYY-MM-DD", param_hint="--start") from None
 
 
+def _view(group_by: str | None, window: int | None, fmt: str) -> View:
+    """The Markdown layout asked for; other formats have one layout each."""
+    if (group_by is not None or window is not None) and fmt != "md":
+        raise click.UsageError(f"--group-by and --window lay out a Markdown plan, not {fmt}: add --format md")
+    return View(group_by or GROUPINGS[0], window)
+
+
 @click.command()
 @click.argument("facts", type=click.Path(path_type=Path, dir_okay=False), required=False)
 @click.option("--overlay", "overlays", multiple=True, type=click.Path(path_type=Path, file_okay=False),
@@ -32,6 +43,11 @@ def _start(value: str | None) -> dt.date | None:
 @click.option("--format", "fmt", type=click.Choice(["md", "json", "csv", "ics", "xlsx"]), default=None,
               help="Output format (default: from the -o suffix, else md).")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+@click.option("--group-by", "group_by", type=click.Choice(GROUPINGS), default=None,
+              help="md only: list items by the time window they start in (default), by phase and step, "
+                   "or by owner.")
+@click.option("--window", type=click.IntRange(min=1), default=None, metavar="DAYS",
+              help="md only: list only the items starting within DAYS days of the start date.")
 @click.option("--start", "start", default=None,
               help="Plan start date YYYY-MM-DD (default: the facts' start_date, else today).")
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), default=None,
@@ -45,9 +61,9 @@ def _start(value: str | None) -> dt.date | None:
 @click.option("--full", is_flag=True, help="With --batch: write whole opsbook-plan/1 plans, not batch records.")
 @playbook_folders
 @user_errors
-def plan(facts: Path | None, overlays: tuple[Path, ...], fmt: str | None, lang: str, start: str | None,
-         output: Path | None, update: bool, force: bool, batch: Path | None, jobs: int, full: bool,
-         kb_dir: Path | None, rules_dir: Path | None) -> None:
+def plan(facts: Path | None, overlays: tuple[Path, ...], fmt: str | None, lang: str, group_by: str | None,
+         window: int | None, start: str | None, output: Path | None, update: bool, force: bool, batch: Path | None,
+         jobs: int, full: bool, kb_dir: Path | None, rules_dir: Path | None) -> None:
     """Generate the prioritised, dated action plan for the business described in FACTS."""
     from generator.render import RENDERERS, format_for_path
 
@@ -58,17 +74,18 @@ def plan(facts: Path | None, overlays: tuple[Path, ...], fmt: str | None, lang: 
     if batch is not None:
         from generator.cli.batch import run
 
+        _view(group_by, window, "JSON lines (--batch)")
         run(batch, output, jobs, full, lang, _start(start), kb_dir or default_kb(), rules_dir or default_rules(),
             overlays)
         return
     assert facts is not None
 
     fmt = fmt or (format_for_path(str(output)) if output else None) or "md"
+    view = _view(group_by, window, fmt)
     if fmt == "xlsx" and output is None:
         raise click.UsageError("the xlsx format needs an output file: add -o plan.xlsx")
     if output is not None and output.exists() and not (update or force):
-        message = "file exists: add --update to keep its ticked items, or --force to overwrite it"
-        raise OpsbookError(Problem(str(output), 1, 1, message))
+        raise OpsbookError(Problem(str(output), 1, 1, _EXISTS))
     begin = _start(start)
     from generator.cli.loading import facts_and_playbook
 
@@ -76,21 +93,24 @@ def plan(facts: Path | None, overlays: tuple[Path, ...], fmt: str | None, lang: 
     result = playbook.plan(client, lang, begin)
     if output is not None and output.exists() and update:
         result = _merge(result, output, fmt)
-    data = RENDERERS[fmt].render(result)
+    data = RENDERERS[fmt].render(result, view)
     if output is None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return
     from generator.output import write_atomic
 
-    write_atomic(output, data)
+    # without --update or --force, a file another run wrote while this one planned is kept
+    write_atomic(output, data, replace=update or force, exists=_EXISTS)
     click.echo(f"wrote {output} ({len(result.items)} items)", err=True)
 
 
 def _merge(result: Plan, output: Path, fmt: str) -> Plan:
-    from generator.plan.progress import carry_progress, read_progress
+    from generator.plan.progress import carry_progress
+    from generator.render.readback import read_progress
 
     progress = read_progress(output, fmt, str(output))
+    report(progress.warnings)
     merged, dropped = carry_progress(result, progress)
     kept = sum(1 for i in merged.items if i.done)
     click.echo(f"kept {kept} ticked item{'s' * (kept != 1)} from {output}", err=True)

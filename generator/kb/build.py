@@ -50,8 +50,10 @@ def _common(entry: Entry) -> dict[str, Any]:
 def _item(entry: Entry, step: str) -> Item:
     d = entry.data
     return Item(step=step, title=text(d["title"]), done_when=text(d["done_when"]), owner=d["owner"],
-                due_days=d["due_days"], cadence=d.get("cadence", "once"), evidence=_opt(d.get("evidence")),
-                depends_on=tuple(d.get("depends_on", ())), **_common(entry))
+                due_days=d["due_days"], effort=float(d["effort"]), cadence=d.get("cadence", "once"),
+                evidence=_opt(d.get("evidence")),
+                depends_on=tuple(d.get("depends_on", ())), templates=tuple(d.get("templates", ())),
+                **_common(entry))
 
 
 def _step(entry: Entry) -> Step:
@@ -73,7 +75,10 @@ def _phase(entry: Entry, steps: tuple[Step, ...]) -> Phase:
 
 def _role(entry: Entry) -> Role:
     d = entry.data
-    return Role(title=text(d["title"]), summary=text(d["summary"]),
+    staffing = d["staffing"]
+    by_industry = tuple(sorted(staffing.get("by_industry", {}).items()))
+    return Role(title=text(d["title"]), dedicated_from=staffing["dedicated_from"],
+                covered_by=staffing.get("covered_by"), by_industry=by_industry, summary=text(d["summary"]),
                 responsibilities=_texts(d["responsibilities"]), **_common(entry))
 
 

@@ -101,6 +101,7 @@ def check_items(index: Index) -> Iterator[Problem]:
                     "owner", f"owner `{owner}` is not Responsible or Accountable in the RACI of `{step.id}`", "warning"
                 )
             yield from _refs(item, "depends_on", "item", items)
+            yield from _refs(item, "templates", "template", index.ids("template"))
             yield from _due_order(item, items)
             due = data.get("due_days")
             if isinstance(due, int) and due > limit:
@@ -155,6 +156,37 @@ def _cycles(kind: str, index: Index) -> Iterator[Problem]:
 def check_cycles(index: Index) -> Iterator[Problem]:
     yield from _cycles("step", index)
     yield from _cycles("item", index)
+    yield from _item_against_steps(index)
+
+
+def _step_closure(index: Index) -> dict[str, set[str]]:
+    """Every step each step waits for, directly or through others."""
+    direct = {e.id: [d for d in (e.data.get("depends_on") or []) if isinstance(d, str)] for e in index.of("step")}
+    closure: dict[str, set[str]] = {}
+    for start in direct:
+        seen: set[str] = set()
+        todo = list(direct[start])
+        while todo:
+            step = todo.pop()
+            if step not in seen:
+                seen.add(step)
+                todo.extend(direct.get(step, ()))
+        closure[start] = seen
+    return closure
+
+
+def _item_against_steps(index: Index) -> Iterator[Problem]:
+    """Step dependencies are binding for the schedule: an item of step S cannot wait for an item of
+    a step that itself waits for S."""
+    closure, items = _step_closure(index), index.ids("item")
+    for item in index.of("item"):
+        own = item.id.rsplit(".", 1)[0]
+        for i, dep in enumerate(item.data.get("depends_on") or []):
+            other = items.get(dep) if isinstance(dep, str) else None
+            theirs = other.id.rsplit(".", 1)[0] if other else None
+            if theirs and theirs != own and own in closure.get(theirs, ()):
+                yield item.problem(("depends_on", i), f"`{item.id}` waits for `{dep}`, but step `{theirs}` waits for "
+                                   f"step `{own}`: the schedule cannot do both; drop one of the two dependencies")
 
 
 def check_sources(index: Index) -> Iterator[Problem]:
@@ -235,11 +267,85 @@ def check_glossary(index: Index) -> Iterator[Problem]:
 
 
 def check_templates(index: Index) -> Iterator[Problem]:
+    used = {t for item in index.of("item") for t in item.data.get("templates") or [] if isinstance(t, str)}
     for entry in index.of("template"):
         ids = [f.get("id") for f in entry.data.get("fields") or [] if isinstance(f, dict)]
         for dup in sorted({i for i in ids if ids.count(i) > 1 and isinstance(i, str)}):
             yield entry.problem("fields", f"field `{dup}` is defined twice")
+        if index.of("item") and entry.id not in used:
+            yield entry.problem("id", f"no checklist item uses template `{entry.id}`: add it to the `templates` "
+                                "of the items whose work it serves", "warning")
+
+
+def _staffing(entry: Entry, industry: str | None = None) -> tuple[int | None, str | None]:
+    staffing = entry.data.get("staffing")
+    if not isinstance(staffing, dict):
+        return None, None
+    size, cover = staffing.get("dedicated_from"), staffing.get("covered_by")
+    by_industry = staffing.get("by_industry")
+    if industry is not None and isinstance(by_industry, dict) and isinstance(by_industry.get(industry), int):
+        size = by_industry[industry]
+    return (size if isinstance(size, int) else None), (cover if isinstance(cover, str) else None)
+
+
+def _industries(index: Index) -> list[str | None]:
+    """None (the default sizes) and every industry some role is staffed differently in."""
+    named = {k for role in index.of("role") for k in (role.data.get("staffing") or {}).get("by_industry") or {}}
+    return [None, *sorted(named)]
+
+
+def check_roles(index: Index) -> Iterator[Problem]:
+    """Staffing: whose work falls to whom in a small team must end at a role every business has,
+    and a team of N people must never need more than N people (so the Nth smallest
+    `dedicated_from` is at least N), in every industry."""
+    roles = index.ids("role")
+    known = index.ids("fact").get("industry")
+    industries = [str(v.get("id")) for v in (known.data.get("values") or []) if isinstance(v, dict)] if known else []
+    for role in index.of("role"):
+        yield from _covering(role, roles)
+        for name in (role.data.get("staffing") or {}).get("by_industry") or {}:
+            if industries and name not in industries:
+                yield role.problem(("staffing", "by_industry", name), f"unknown industry `{name}`"
+                                   f"{suggest(name, industries)}")
+    for industry in _industries(index):
+        yield from _team_fits(index, industry)
+
+
+def _covering(role: Entry, roles: dict[str, Entry]) -> Iterator[Problem]:
+    size, cover = _staffing(role)
+    if cover is None:
+        if size is not None and size != 1:
+            yield role.problem(("staffing", "dedicated_from"), f"`{role.id}` has no `covered_by`, so every "
+                               "business must have it: set `dedicated_from: 1`, or name the role that covers it")
+        return
+    yield from _ref(role, ("staffing", "covered_by"), "role", cover, roles)
+    chain: list[str] = [role.id]
+    other: str | None = cover
+    while other is not None and other in roles and other not in chain:
+        chain.append(other)
+        other = _staffing(roles[other])[1]
+    if other is not None and other in chain:
+        loop = " -> ".join([*chain[chain.index(other):], other])
+        yield role.problem(("staffing", "covered_by"), f"covered_by goes round in a loop ({loop}): "
+                           "end the chain at the role every business has")
+    cover_size = _staffing(roles[cover])[0] if cover in roles else None
+    if size is not None and cover_size is not None and cover_size > size:
+        yield role.problem(("staffing", "covered_by"), f"`{cover}` is staffed from {cover_size} people, later "
+                           f"than `{role.id}` ({size}): choose a role that small teams have")
+
+
+def _team_fits(index: Index, industry: str | None) -> Iterator[Problem]:
+    sized = sorted((size, n, role) for n, role in enumerate(index.of("role"))
+                   if (size := _staffing(role, industry)[0]) is not None)
+    where = f" in `{industry}`" if industry else ""
+    for count, (size, _, role) in enumerate(sized, start=1):
+        if size < count:
+            key = ("staffing", "by_industry", industry) if industry else ("staffing", "dedicated_from")
+            fix = f"`by_industry: {{{industry}: {count}}}`" if industry else f"`dedicated_from: {count}`"
+            yield role.problem(key, f"{count} roles have a person from {size} people on{where}: a team of {size} "
+                               f"cannot staff them all; set {fix} or more")
+            return
 
 
 CHECKS: tuple[Check, ...] = (check_phases, check_steps, check_items, check_cycles, check_sources,
-                             check_facts, check_kpis, check_glossary, check_templates)
+                             check_facts, check_kpis, check_glossary, check_templates, check_roles)

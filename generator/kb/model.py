@@ -35,12 +35,14 @@ class Item:
     done_when: Text
     owner: str
     due_days: int
+    effort: float  # person-days of focused work for one occurrence
     cadence: str
     evidence: Text | None
     depends_on: tuple[str, ...]
     sources: tuple[str, ...]
     completion: bool
     loc: Loc = field(default=NOWHERE, compare=False)
+    templates: tuple[str, ...] = ()  # templates the item's work uses
 
 
 @dataclass(frozen=True)
@@ -87,11 +89,18 @@ class Phase:
 class Role:
     id: str
     title: Text
+    dedicated_from: int  # team size from which a business usually has a person for this role
+    covered_by: str | None  # who does the work below that size (None: the role every business has)
+    by_industry: tuple[tuple[str, int], ...]  # industries that staff the role at another size
     summary: Text
     responsibilities: tuple[Text, ...]
     sources: tuple[str, ...]
     completion: bool
     loc: Loc = field(default=NOWHERE, compare=False)
+
+    def staffed_from(self, industry: object) -> int:
+        """The team size from which a business of `industry` has a person for this role."""
+        return next((size for name, size in self.by_industry if name == industry), self.dedicated_from)
 
 
 @dataclass(frozen=True)

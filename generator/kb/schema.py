@@ -22,6 +22,13 @@ _PATTERNS = {
     "^[AB][0-9]+(\\.[0-9]+)*$": "a handbook section ID such as `A1.2` or `B5.1`",
     "^[0-9a-f]{8}$": "8 hexadecimal digits",
 }
+# How to fill in a required key that is missing, where the key's name alone does not say.
+_REQUIRED_HINTS = {
+    "effort": "add `effort: N`, the person-days of focused work one occurrence takes (0.25 to 40, "
+              "in quarter days; for example `effort: 2`)",
+    "staffing": "add `staffing: {dedicated_from: N, covered_by: ROLE}`: from which team size a business "
+                "has a person for this role, and which role does its work below that",
+}
 _TYPES = {"object": "a mapping", "array": "a list", "string": "text", "integer": "a whole number",
           "number": "a number", "boolean": "true or false", "null": "nothing"}
 
@@ -92,7 +99,9 @@ def _problem(doc: Document, error: Any) -> Problem:
     if kind == "required":
         # jsonschema reports each missing key as its own error: name the one this error is about.
         missing = [k for k in expected if f"{k!r} is a required property" == error.message]
-        return doc.problem(path, f"missing required key `{missing[0] if missing else expected[0]}`")
+        key = missing[0] if missing else expected[0]
+        hint = f": {_REQUIRED_HINTS[key]}" if key in _REQUIRED_HINTS else ""
+        return doc.problem(path, f"missing required key `{key}`{hint}")
     if kind in ("type", "const"):
         wanted = expected if isinstance(expected, list) else [expected]
         names = " or ".join(_TYPES.get(w, str(w)) for w in wanted)
@@ -117,7 +126,11 @@ def _problem(doc: Document, error: Any) -> Problem:
         return doc.problem(path, f"lists {', '.join(dupes)} more than once")
     if kind in ("minimum", "maximum"):
         word = "below the minimum" if kind == "minimum" else "above the maximum"
-        return doc.problem(path, f"{_short(value)} is {word} {expected}")
+        hint = (": effort is the person-days one occurrence takes, from 0.25 to 40; split bigger work "
+                "into several items") if path and path[-1] == "effort" else ""
+        return doc.problem(path, f"{_short(value)} is {word} {expected}{hint}")
+    if kind == "multipleOf":
+        return doc.problem(path, f"{_short(value)} is not a multiple of {expected}: round it to the nearest {expected}")
     if kind == "not" and path and isinstance(value, dict):
         forbidden = [k for k in error.validator_value.get("required", []) if k in value]
         return doc.problem((*path, *forbidden[:1]), _not_message(error), key=bool(forbidden))

@@ -126,10 +126,12 @@ def _folders(top: str) -> Iterator[tuple[str, str]]:
 
 def _hash_yaml(sha: hashlib._Hash, entry: os.DirEntry[str], real_folder: str) -> None:
     try:
-        if not entry.is_file():
-            return  # the loader skips what is not a regular file (and reading a FIFO would hang)
+        regular = entry.is_file()
         linked = entry.is_symlink()
-    except OSError:
+    except OSError:  # a link loop
+        regular = linked = False
+    if not regular:  # the loader refuses it: its name alone makes the key miss (reading a FIFO would hang)
+        _put(sha, os.fsencode(entry.name), b"not a regular file")
         return
     real = os.path.realpath(entry.path) if linked else os.path.join(real_folder, entry.name)
     _put(sha, os.fsencode(entry.name), os.fsencode(real), _file_digest(entry.path))

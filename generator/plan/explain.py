@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from generator.errors import OpsbookError, suggest
 from generator.facts import ClientFacts
-from generator.plan.model import Plan, Reason
+from generator.plan.model import Plan, PlanItem, Reason
 from generator.plan.playbook import Playbook
 from generator.plan.whynot import candidates, misses, smallest_change
 from generator.plan.wording import OPS, condition, show
@@ -17,14 +17,26 @@ WORDS = {
            "could": "可能加入它的规则", "failed": "未满足", "change": "能让它进入计划的最小改动",
            "none": "没有规则会加入它", "nochange": "在三处以内的事实改动中找不到能让它进入计划的组合",
            "now": "当前", "absent": "未填写", "remove": "删除", "fired": "已触发的规则", "items": "项",
-           "priority": "优先级", "due": "截止", "owner": "负责人", "always": "始终适用"},
+           "priority": "优先级", "due": "截止", "owner": "负责人", "always": "始终适用",
+           "start": "开始", "effort": "工作量（人天）", "covers": "代行角色",
+           "timing": "排期", "first": "计划开始后第一个工作日即可开始，没有前置事项",
+           "after": "等前置事项 `{id}` 在 {due} 完成后才能开始",
+           "busy": "{owner} 的时间先排给了更紧急或更靠前的事项，所以比前置条件允许的时间晚开始",
+           "long": "长期事项，在计划开始 90 天后才排入",
+           "span": "{owner} 每个工作日可投入 {capacity} 人天，{effort} 人天的工作在 {due} 完成"},
     "en": {"in": "is in the plan", "not_in": "is not in the plan", "because": "because",
            "excluded": "excluded by (exclude wins over include)",
            "could": "rules that could include it", "failed": "failed",
            "change": "smallest change to the facts that includes it",
            "none": "no rule includes it", "nochange": "no change of up to three facts includes it",
            "now": "now", "absent": "not given", "remove": "remove", "fired": "rules that fired", "items": "items",
-           "priority": "priority", "due": "due", "owner": "owner", "always": "always applies"},
+           "priority": "priority", "due": "due", "owner": "owner", "always": "always applies",
+           "start": "starts", "effort": "effort (person-days)", "covers": "covering for",
+           "timing": "timing", "first": "can start on the plan's first working day: nothing comes before it",
+           "after": "waits for `{id}`, due {due}",
+           "busy": "{owner}'s time goes to more urgent or earlier work first, so it starts later than its inputs allow",
+           "long": "long-horizon work: scheduled from 90 days after the start",
+           "span": "{owner} gives {capacity} person-days a working day; its {effort} person-days end on {due}"},
 }
 
 
@@ -71,10 +83,32 @@ def explain_item(playbook: Playbook, facts: ClientFacts, plan: Plan, item_id: st
     item = plan.item(item_id)
     title = cat.items[item_id].title(plan.lang)
     if item is not None:
+        covers = f" ({words['covers']} {item.owner_role_title})" if item.owner_role != item.owner else ""
         head = [f"{item_id} — {title}", f"{words['in']}: {words['priority']} {item.priority}, "
-                f"{words['due']} {item.due.isoformat()}, {words['owner']} {item.owner_title}", f"{words['because']}:"]
+                f"{words['start']} {item.start.isoformat()}, {words['due']} {item.due.isoformat()}, "
+                f"{words['effort']} {item.effort:g}, {words['owner']} {item.owner_title}{covers}",
+                f"{words['timing']}:", *_timing(plan, item, words), f"{words['because']}:"]
         return head + [line for r in item.because for line in _reason_lines(r, rules.get(r.rule), plan.lang)]
     return _why_not(playbook, facts, plan, item_id, title)
+
+
+def _timing(plan: Plan, item: PlanItem, words: dict[str, str]) -> list[str]:
+    """Why the item starts and ends when it does: the input it waits for, the owner's more
+    urgent work, the long-horizon release, and the owner's time."""
+    lines = []
+    held = plan.item(item.held_by) if item.held_by else None
+    if held is not None:
+        lines.append("  - " + words["after"].format(id=held.id, due=held.due.isoformat()))
+    elif item.horizon == "long" and item.start > plan.start_date:
+        lines.append("  - " + words["long"])
+    elif not item.waited:
+        lines.append("  - " + words["first"])
+    if item.waited:
+        lines.append("  - " + words["busy"].format(owner=item.owner_title))
+    capacity = plan.workload.capacity.get(item.owner, 0.0)
+    lines.append("  - " + words["span"].format(owner=item.owner_title, capacity=f"{capacity:g}",
+                                               effort=f"{item.effort:g}", due=item.due.isoformat()))
+    return lines
 
 
 def _why_not(playbook: Playbook, facts: ClientFacts, plan: Plan, item_id: str, title: str) -> list[str]:

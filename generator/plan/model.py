@@ -40,15 +40,16 @@ class ItemInfo(NamedTuple):
     domain: str
     title: str
     done_when: str
-    owner: str
+    owner: str  # the KB's role for the item
     owner_title: str
     horizon: str
     recurrence: str | None
     kpis: tuple[str, ...]
+    effort: float  # person-days per occurrence
 
 
 class PlanItem(NamedTuple):
-    """One item of one client's plan: its KB facts plus what the rules decided.
+    """One item of one client's plan: its KB facts plus what the rules and the schedule decided.
 
     A named tuple rather than a dataclass: plans hold hundreds of items and are made
     in bulk, and tuples are the cheapest immutable records Python builds.
@@ -56,9 +57,14 @@ class PlanItem(NamedTuple):
 
     info: ItemInfo
     priority: str
+    start: dt.date
     due: dt.date
+    owner: str  # the role that really does the work for this client
+    owner_title: str
     depends_on: tuple[str, ...]
     because: tuple[Reason, ...]
+    held_by: str | None = None  # the item whose due date decided the start, if one did
+    waited: bool = False  # the owner's more urgent work pushed the start later
     done: bool = False
 
     @property
@@ -90,11 +96,12 @@ class PlanItem(NamedTuple):
         return self.info.done_when
 
     @property
-    def owner(self) -> str:
+    def owner_role(self) -> str:
+        """The KB's role for the item; `owner` covers for it when they differ."""
         return self.info.owner
 
     @property
-    def owner_title(self) -> str:
+    def owner_role_title(self) -> str:
         return self.info.owner_title
 
     @property
@@ -109,6 +116,10 @@ class PlanItem(NamedTuple):
     def kpis(self) -> tuple[str, ...]:
         return self.info.kpis
 
+    @property
+    def effort(self) -> float:
+        return self.info.effort
+
 
 @dataclass(frozen=True)
 class Excluded:
@@ -117,6 +128,20 @@ class Excluded:
     id: str
     title: str
     excluded_by: tuple[Reason, ...]
+
+
+@dataclass(frozen=True)
+class Workload:
+    """Who does the plan's work and how much fits: the schedule's side of the plan."""
+
+    country: str  # the working-day calendar
+    share: float  # share of each person's working day given to plan work
+    people: Mapping[str, int]  # real owner -> people
+    capacity: Mapping[str, float]  # real owner -> person-days of plan work per working day
+    titles: Mapping[str, str]  # real owner -> role title in the plan's language
+    first_90_days: dt.date  # the first working day after the first 90 days
+    late_short: Mapping[str, float]  # owner -> person-days of short-horizon work due after 90 days
+    unsustained: tuple[str, ...]  # recurring items whose steady load does not fit their owner's time
 
 
 @dataclass(frozen=True)
@@ -132,6 +157,8 @@ class Plan:
     items: tuple[PlanItem, ...]
     excluded: tuple[Excluded, ...]
     derived: Mapping[str, object]
+    workload: Workload
+
 
     def item(self, item_id: str) -> PlanItem | None:
         return next((i for i in self.items if i.id == item_id), None)

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable, Mapping, Set
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import NamedTuple
 
 from generator.facts import ClientFacts
-from generator.kb.model import KB, Item
+from generator.kb.model import HORIZONS, KB, Item, Role
+from generator.plan.calendar import DEFAULT_COUNTRY, WorkCalendar
 from generator.plan.model import (
     DEFAULT_PRIORITY,
     PRIORITY_RANK,
@@ -24,12 +25,18 @@ from generator.plan.model import (
     Plan,
     PlanItem,
     Reason,
+    Workload,
 )
+from generator.plan.schedule import Schedule, Task, schedule
+from generator.plan.staffing import Staffing, staffing
 from generator.rules.engine import Evaluation
 from generator.rules.ruleset import RuleSet
 
 RECURRENCE = {"once": None, "weekly": "FREQ=WEEKLY", "monthly": "FREQ=MONTHLY",
               "quarterly": "FREQ=MONTHLY;INTERVAL=3"}
+PERIOD = {"once": 0, "weekly": 5, "monthly": 21, "quarterly": 63}  # working days between occurrences
+SHORT_DAYS = 90  # short-horizon work belongs in the first three months
+LONG_RELEASE_DAYS = 90  # long-horizon work (1-3 years) starts after the first quarter
 _RANKS = tuple(PRIORITY_RANK)  # rank -> name, highest first
 _DEFAULT_RANK = PRIORITY_RANK[DEFAULT_PRIORITY]
 _NONE = len(_RANKS)  # "no rule gave a priority"
@@ -79,6 +86,13 @@ class Template:
     rules: Mapping[str, RulePlan]
     phase_titles: Mapping[str, str]
     digest: str
+    # what the schedule needs, per position: the step (an index), the steps it waits for, cadence, horizon
+    step_of: tuple[int, ...]
+    step_waits: tuple[tuple[int, ...], ...]
+    periods: tuple[int, ...]
+    horizons: tuple[int, ...]
+    roles: tuple[Role, ...]
+    role_titles: Mapping[str, str]
 
 
 def _topological(deps: tuple[tuple[int, ...], ...]) -> tuple[int, ...]:
@@ -101,7 +115,15 @@ def _info(kb: KB, item: Item, lang: str) -> ItemInfo:
     step = kb.step_by_id[item.step]
     return ItemInfo(item.id, step.id, step.title(lang), step.phase, step.domain, item.title(lang),
                     item.done_when(lang), item.owner, kb.role_by_id[item.owner].title(lang), step.horizon,
-                    RECURRENCE[item.cadence], step.kpis)
+                    RECURRENCE[item.cadence], step.kpis, item.effort)
+
+
+def _step_waits(kb: KB, items: list[Item]) -> tuple[tuple[int, ...], tuple[tuple[int, ...], ...]]:
+    """Per position: its step's index, and the indices of the steps its step depends on."""
+    index = {step.id: n for n, step in enumerate(kb.steps)}
+    step_of = tuple(index[item.step] for item in items)
+    waits = tuple(tuple(index[d] for d in kb.step_by_id[item.step].depends_on if d in index) for item in items)
+    return step_of, waits
 
 
 def template(kb: KB, ruleset: RuleSet, lang: str) -> Template:
@@ -119,21 +141,39 @@ def template(kb: KB, ruleset: RuleSet, lang: str) -> Template:
              for r in ruleset.rules}
     digest = "sha256:" + hashlib.sha256(f"{kb.digest}|{ruleset.digest}".encode()).hexdigest()
     return Template(lang, tuple(_info(kb, i, lang) for i in items), tuple(i.due_days for i in items), deps,
-                    _topological(deps), rules, {p.id: p.title(lang) for p in kb.phases}, digest)
+                    _topological(deps), rules, {p.id: p.title(lang) for p in kb.phases}, digest,
+                    *_step_waits(kb, items), tuple(PERIOD[i.cadence] for i in items),
+                    tuple(HORIZONS.index(kb.step_by_id[i.step].horizon) for i in items), kb.roles,
+                    {r.id: r.title(lang) for r in kb.roles})
 
 
 class Decision(NamedTuple):
-    """What the rules decided for one client, by item position: the plan before it is dressed
-    in KB text. Batch planning serialises this directly."""
+    """What the rules and the schedule decided for one client, by item position: the plan
+    before it is dressed in KB text. Batch planning serialises this directly."""
 
     chosen: tuple[int, ...]  # positions in the plan, in playbook order
     rank: dict[int, int]
+    start: dict[int, int]  # date ordinals
     due: dict[int, int]  # date ordinals
+    owner: dict[int, str]  # the role that really does the work
     because: dict[int, list[Reason]]
     excluded: dict[int, list[Reason]]
+    timing: Timing
 
 
-def decide(tpl: Template, evaluation: Evaluation, start: int) -> Decision:
+class Timing(NamedTuple):
+    """The schedule's account of one client's plan."""
+
+    staff: Staffing
+    country: str
+    calendar: WorkCalendar
+    result: Schedule
+    positions: tuple[int, ...]  # task index -> position
+    late_short: dict[str, float]
+    first_90_days: int  # date ordinal
+
+
+def decide(tpl: Template, evaluation: Evaluation, facts: ClientFacts, start: dt.date) -> Decision:
     because: dict[int, list[Reason]] = {}
     excluded: dict[int, list[Reason]] = {}
     rank: dict[int, int] = {}
@@ -149,8 +189,35 @@ def decide(tpl: Template, evaluation: Evaluation, start: int) -> Decision:
                 rank[n] = effect.rank  # the highest priority any rule gave
         for n in effect.exclude:
             excluded.setdefault(n, []).append(reason)
-    chosen = because.keys() - excluded.keys()
-    return Decision(tuple(sorted(chosen)), rank, _due(tpl, chosen, start), because, excluded)
+    chosen = tuple(sorted(because.keys() - excluded.keys()))
+    timing = _schedule(tpl, chosen, rank, facts, start)
+    starts, dues, owners = {}, {}, {}
+    for task, slot in enumerate(timing.result.slots):
+        n = timing.positions[task]
+        starts[n] = timing.calendar.ordinal(slot.start)
+        dues[n] = timing.calendar.ordinal(slot.due)
+        owners[n] = timing.staff.owner[tpl.infos[n].owner]
+    return Decision(chosen, rank, starts, dues, owners, because, excluded, timing)
+
+
+def _schedule(tpl: Template, chosen: tuple[int, ...], rank: Mapping[int, int], facts: ClientFacts,
+              start: dt.date) -> Timing:
+    staff = staffing(tpl.roles, facts.values)
+    country = str(facts.values.get("country", DEFAULT_COUNTRY))
+    calendar = WorkCalendar(country, start)
+    task_of = {n: t for t, n in enumerate(chosen)}
+    tasks = [Task(tpl.infos[n].effort, staff.owner[tpl.infos[n].owner], rank.get(n, _DEFAULT_RANK),
+                  tpl.horizons[n], tpl.offsets[n], tpl.periods[n],
+                  tuple(task_of[p] for p in tpl.deps[n] if p in task_of), tpl.step_of[n], tpl.step_waits[n])
+             for n in chosen]
+    capacity = {owner: staff.capacity(owner) for owner in staff.people}
+    day_90 = calendar.index_after(SHORT_DAYS)
+    result = schedule(tasks, capacity, calendar.index_after(LONG_RELEASE_DAYS))
+    late: dict[str, float] = {}
+    for task, slot in zip(tasks, result.slots, strict=True):
+        if task.horizon == 0 and slot.due >= day_90:
+            late[task.owner] = late.get(task.owner, 0.0) + task.effort
+    return Timing(staff, country, calendar, result, chosen, late, calendar.ordinal(day_90))
 
 
 def priority_of(decision: Decision, n: int) -> str:
@@ -160,32 +227,36 @@ def priority_of(decision: Decision, n: int) -> str:
 def build_plan(tpl: Template, ruleset: RuleSet, evaluation: Evaluation, facts: ClientFacts,
                start: dt.date) -> Plan:
     """The plan for one client: a pure function of the playbook, the evaluation and the facts."""
-    decision = decide(tpl, evaluation, start.toordinal())
-    chosen, due, because, excluded = set(decision.chosen), decision.due, decision.because, decision.excluded
+    decision = decide(tpl, evaluation, facts, start)
+    chosen, because, excluded = set(decision.chosen), decision.because, decision.excluded
     dates: dict[int, dt.date] = {}
-    infos, deps = tpl.infos, tpl.deps
+
+    def day(ordinal: int) -> dt.date:
+        return dates.get(ordinal) or dates.setdefault(ordinal, dt.date.fromordinal(ordinal))
+
+    infos, deps, timing = tpl.infos, tpl.deps, decision.timing
     items = []
-    for n in decision.chosen:
-        ordinal = due[n]
-        day = dates.get(ordinal) or dates.setdefault(ordinal, dt.date.fromordinal(ordinal))
+    for task, n in enumerate(decision.chosen):
         after = tuple(infos[d].id for d in deps[n] if d in chosen) if deps[n] else ()
-        items.append(PlanItem(infos[n], priority_of(decision, n), day, after, tuple(because[n])))
+        slot = timing.result.slots[task]
+        held = infos[timing.positions[slot.held_by]].id if slot.held_by is not None else None
+        owner = decision.owner[n]
+        items.append(PlanItem(infos[n], priority_of(decision, n), day(decision.start[n]), day(decision.due[n]),
+                              owner, tpl.role_titles[owner], after, tuple(because[n]), held, slot.waited))
     dropped = tuple(Excluded(infos[n].id, infos[n].title, tuple(excluded[n]))
                     for n in sorted(because.keys() & excluded.keys()))
     return Plan(client_name=facts.name, client_note=str(facts.values.get("client.note", "")), start_date=start,
                 lang=tpl.lang, layers=ruleset.layers, kb_digest=tpl.digest, phase_titles=tpl.phase_titles,
-                facts=dict(facts.values), items=tuple(items), excluded=dropped, derived=dict(evaluation.derived))
+                facts=dict(facts.values), items=tuple(items), excluded=dropped, derived=dict(evaluation.derived),
+                workload=workload(tpl, decision))
 
 
-def _due(tpl: Template, chosen: Set[int], start: int) -> dict[int, int]:
-    """Start + offset, pushed later so that nothing is due before what it depends on."""
-    due: dict[int, int] = {}
-    offsets, deps = tpl.offsets, tpl.deps
-    for n in tpl.order:
-        if n in chosen:
-            day = start + offsets[n]
-            for d in deps[n]:
-                if d in chosen and due[d] > day:
-                    day = due[d]
-            due[n] = day
-    return due
+def workload(tpl: Template, decision: Decision) -> Workload:
+    timing = decision.timing
+    staff = timing.staff
+    unsustained = tuple(tpl.infos[timing.positions[t]].id for t, n in enumerate(timing.positions)
+                        if tpl.periods[n] and t not in timing.result.sustained)
+    return Workload(timing.country, staff.share, dict(staff.people),
+                    {owner: staff.capacity(owner) for owner in staff.people},
+                    {owner: tpl.role_titles[owner] for owner in staff.people},
+                    dt.date.fromordinal(timing.first_90_days), dict(sorted(timing.late_short.items())), unsustained)

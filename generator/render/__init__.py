@@ -5,8 +5,20 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from generator.plan.model import Plan
+if TYPE_CHECKING:  # the CLI reads GROUPINGS from here before any plan exists: keep this import light
+    from generator.plan.model import Plan
+
+GROUPINGS = ("window", "phase", "owner")  # how a Markdown plan lists its items; the first is the default
+
+
+@dataclass(frozen=True)
+class View:
+    """How much of the plan a reader sees, and in what order (formats that read `views`)."""
+
+    group_by: str = GROUPINGS[0]
+    window: int | None = None  # only items starting within this many days of the start date
 
 
 @dataclass(frozen=True)
@@ -14,14 +26,19 @@ class Format:
     name: str
     suffix: str
     module: str  # loaded on first use, so openpyxl stays off the path of other formats
+    views: bool = False  # the format lays items out by a View
 
-    def render(self, plan: Plan) -> bytes:
-        func: Callable[[Plan], bytes] = importlib.import_module(f"generator.render.{self.module}").render
+    def render(self, plan: Plan, view: View | None = None) -> bytes:
+        module = importlib.import_module(f"generator.render.{self.module}")
+        if self.views:
+            with_view: Callable[[Plan, View], bytes] = module.render
+            return with_view(plan, view or View())
+        func: Callable[[Plan], bytes] = module.render
         return func(plan)
 
 
 RENDERERS: dict[str, Format] = {
-    "md": Format("md", ".md", "markdown"),
+    "md": Format("md", ".md", "markdown", views=True),
     "json": Format("json", ".json", "jsonplan"),
     "csv": Format("csv", ".csv", "csvplan"),
     "ics": Format("ics", ".ics", "ics"),

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 
 from generator.plan.model import Plan, PlanItem
-from generator.render.labels import HORIZON_NAMES, LABELS, PRIORITY_NAMES, RECURRENCE_NAMES, STATUS
-from generator.render.markdown import why
+from generator.render.labels import HORIZON_NAMES, LABELS, PRIORITY_NAMES, RECURRENCE_NAMES, STATUS, number
+from generator.render.text import why
 
-COLUMNS = ("id", "phase", "step", "item", "owner", "priority", "horizon", "due", "repeats",
-           "kpis", "done_when", "why", "status")
+COLUMNS = ("id", "phase", "step", "item", "owner", "covers", "priority", "horizon", "starts", "due", "effort",
+           "repeats", "kpis", "done_when", "why", "status")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+Cell = str | float | dt.date
 
 
 def safe_cell(value: str) -> str:
@@ -23,13 +26,26 @@ def header(lang: str) -> list[str]:
     return [LABELS[lang][c] for c in COLUMNS]
 
 
-def row(item: PlanItem, lang: str, phase_title: str) -> list[str]:
+def values(item: PlanItem, lang: str, phase_title: str) -> list[Cell]:
+    """The row's cells as typed values (dates and numbers for a spreadsheet); text is formula-safe."""
     status = STATUS[lang][2] if item.done else STATUS[lang][0]
-    cells = [item.id, phase_title, item.step_title, item.title, item.owner_title,
-             PRIORITY_NAMES[lang][item.priority], HORIZON_NAMES[lang][item.horizon], item.due.isoformat(),
-             RECURRENCE_NAMES[lang][item.recurrence] if item.recurrence else "",
-             ", ".join(item.kpis), item.done_when, why(item, lang), status]
-    return [safe_cell(c) for c in cells]
+    covers = item.owner_role_title if item.owner_role != item.owner else ""
+    cells: list[Cell] = [
+        item.id, phase_title, item.step_title, item.title, item.owner_title, covers,
+        PRIORITY_NAMES[lang][item.priority], HORIZON_NAMES[lang][item.horizon], item.start, item.due, item.effort,
+        RECURRENCE_NAMES[lang][item.recurrence] if item.recurrence else "", ", ".join(item.kpis), item.done_when,
+        why(item, lang), status]
+    return [safe_cell(c) if isinstance(c, str) else c for c in cells]
+
+
+def _text(cell: Cell) -> str:
+    if isinstance(cell, dt.date):
+        return cell.isoformat()
+    return number(cell) if isinstance(cell, float) else cell
+
+
+def row(item: PlanItem, lang: str, phase_title: str) -> list[str]:
+    return [_text(c) for c in values(item, lang, phase_title)]
 
 
 def render(plan: Plan) -> bytes:

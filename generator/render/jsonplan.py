@@ -19,12 +19,31 @@ def _reason(reason: Reason) -> dict[str, Any]:
 
 
 def _item(item: PlanItem) -> dict[str, Any]:
-    return {
+    record: dict[str, Any] = {
         "id": item.id, "step": item.step, "step_title": item.step_title, "phase": item.phase,
         "domain": item.domain, "title": item.title, "done_when": item.done_when, "owner": item.owner,
-        "owner_title": item.owner_title, "priority": item.priority, "horizon": item.horizon,
-        "due": item.due.isoformat(), "recurrence": item.recurrence, "depends_on": list(item.depends_on),
-        "kpis": list(item.kpis), "because": [_reason(r) for r in item.because], "done": item.done,
+        "owner_title": item.owner_title,
+    }
+    if item.owner_role != item.owner:
+        record["owner_role"] = item.owner_role
+        record["owner_role_title"] = item.owner_role_title
+    record.update({
+        "priority": item.priority, "horizon": item.horizon, "start": item.start.isoformat(),
+        "due": item.due.isoformat(), "effort_days": item.effort, "recurrence": item.recurrence,
+        "depends_on": list(item.depends_on), "kpis": list(item.kpis), "because": [_reason(r) for r in item.because],
+        "done": item.done,
+    })
+    return record
+
+
+def _workload(plan: Plan) -> dict[str, Any]:
+    load = plan.workload
+    return {
+        "calendar": {"country": load.country},
+        "capacity": dict(load.capacity),
+        "staffing": {"share": load.share, "people": dict(load.people)},
+        "fit": {"short_horizon_by": load.first_90_days.isoformat(), "late_short_work": dict(load.late_short),
+                "recurring_beyond_capacity": list(load.unsustained)},
     }
 
 
@@ -41,6 +60,7 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
         "kb_digest": plan.kb_digest,
         "facts": {k: _jsonable(v) for k, v in plan.facts.items()},
         "derived": {k: _jsonable(v) for k, v in plan.derived.items()},
+        **_workload(plan),
         "items": [_item(i) for i in plan.items],
         "excluded": [{"id": e.id, "title": e.title, "excluded_by": [_reason(r) for r in e.excluded_by]}
                      for e in plan.excluded],

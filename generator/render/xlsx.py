@@ -1,4 +1,5 @@
-"""Excel workbook: one sheet, header row frozen, autofilter, a status column with a drop-down."""
+"""Excel workbook: the plan sheet (header row frozen, autofilter, dates as date cells, effort as
+a number, a status column with a drop-down) and a sheet of each owner's load per month."""
 
 from __future__ import annotations
 
@@ -11,32 +12,48 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
 
 from generator.plan.model import Plan
-from generator.render.csvplan import header, row
+from generator.render.csvplan import COLUMNS, header, values
 from generator.render.labels import STATUS
+from generator.render.xlsxload import load_sheet
 
-WIDTHS = (34, 14, 18, 40, 14, 8, 16, 12, 8, 24, 50, 50, 10)
+WIDTHS = {"id": 34, "phase": 14, "step": 18, "item": 40, "owner": 14, "covers": 14, "priority": 8, "horizon": 16,
+          "starts": 12, "due": 12, "effort": 10, "repeats": 8, "kpis": 24, "done_when": 50, "why": 50, "status": 10}
+DATE_FORMAT = "yyyy-mm-dd"  # ISO dates whatever the reader's locale, as in the other formats
+
+
+def _plan_sheet(sheet: Worksheet, plan: Plan) -> None:
+    sheet.title = "plan"
+    sheet.append(header(plan.lang))
+    for item in plan.items:
+        sheet.append(values(item, plan.lang, plan.phase_titles.get(item.phase, item.phase)))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for index, name in enumerate(COLUMNS, start=1):
+        letter = get_column_letter(index)
+        sheet.column_dimensions[letter].width = WIDTHS[name]
+        if name in ("starts", "due"):
+            for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
+                cell.number_format = DATE_FORMAT
+    last_row = max(sheet.max_row, 2)
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{last_row}"
+    _status_choices(sheet, plan.lang, get_column_letter(COLUMNS.index("status") + 1), last_row)
+
+
+def _status_choices(sheet: Worksheet, lang: str, column: str, last_row: int) -> None:
+    choices = ",".join(STATUS[lang])
+    status = DataValidation(type="list", formula1=f'"{choices}"', allow_blank=True)
+    sheet.add_data_validation(status)
+    status.add(f"{column}2:{column}{last_row}")
 
 
 def _workbook(plan: Plan) -> Workbook:
     book = Workbook()
-    sheet = book.active
-    sheet.title = "plan"
-    sheet.append(header(plan.lang))
-    for item in plan.items:
-        sheet.append(row(item, plan.lang, plan.phase_titles.get(item.phase, item.phase)))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for index, width in enumerate(WIDTHS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    last = get_column_letter(len(WIDTHS))
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = f"A1:{last}{max(sheet.max_row, 2)}"
-    choices = ",".join(STATUS[plan.lang])
-    status = DataValidation(type="list", formula1=f'"{choices}"', allow_blank=True)
-    sheet.add_data_validation(status)
-    status.add(f"{last}2:{last}{max(sheet.max_row, 2)}")
+    _plan_sheet(book.active, plan)
+    load_sheet(book.create_sheet(), plan)
     stamp = dt.datetime.combine(plan.start_date, dt.time())
     book.properties.created = stamp
     book.properties.modified = stamp

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from generator.kb.model import Item
+from generator.site import paths
 from generator.site.escape import md
 from generator.site.labels import vocab
 from generator.site.markup import Ctx
@@ -28,6 +29,10 @@ def task(ctx: Ctx, item: Item, with_step: bool = False) -> str:
              ctx.pair(md(ctx.word("done_when")), ctx.t(item.done_when))]
     if item.evidence:
         lines.append(ctx.pair(md(ctx.word("evidence")), ctx.t(item.evidence)))
+    if item.templates:
+        links = (ctx.a(ctx.kb.template_by_id[t].title(ctx.lang), paths.TEMPLATES, paths.anchor("template", t))
+                 for t in item.templates)
+        lines.append(ctx.pair(md(ctx.word("templates")), ctx.listing(links)))
     if item.depends_on:
         after = ctx.listing(ctx.t(ctx.kb.item_by_id[i].title) for i in item.depends_on)
         lines.append(ctx.pair(md(ctx.word("depends_on")), after))

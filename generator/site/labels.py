@@ -143,6 +143,8 @@ _VOCAB: dict[str, tuple[str, str]] = {
     "number": ("数值", "number"),
     "date": ("日期（YYYY-MM-DD）", "date (YYYY-MM-DD)"),
     "kpis": ("各 KPI 的当前值", "current KPI values"),
+    "team": ("角色编号 → 人数", "role id → number of people"),
+    "country": ("国家或地区代码（ISO 3166）", "country code (ISO 3166)"),
 }
 
 

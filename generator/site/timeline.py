@@ -16,10 +16,10 @@ PHASES = {
     "evaluation": Text("评估", "Evaluation"), "optimization": Text("优化", "Optimization"),
 }
 EXPLAINED = {
-    "zh": "每个步骤一条横条：从它的第一项可以开始的日子（计划开始日，或其前置事项的期限）到它最后一项的"
-          "期限，按阶段分组。",
-    "en": "One bar per step, from the day its first item can start (the plan's start, or the due "
-          "date of what it depends on) to the due date of its last item, grouped by phase.",
+    "zh": "每个步骤一条横条：从它最早开始的一项的排期开始日到它最后一项的期限，按阶段分组。排期考虑了"
+          "前置事项、负责人的可用时间和优先级。",
+    "en": "One bar per step, from the scheduled start of its first item to the due date of its last, "
+          "grouped by phase. The schedule follows the dependencies, the owners' time and the priorities.",
 }
 # Drawn at a fixed width (no scaling, so the labels stay readable on a desktop page; a
 # narrower screen scales it down), with a left margin for the phase names.
@@ -28,15 +28,13 @@ CONFIG = ("---\nconfig:\n  gantt:\n    useWidth: 760\n    leftPadding: 90\n    b
 
 
 def step_bars(plan: Plan) -> list[GanttRow]:
-    """(phase, step, start, end) per step of the plan, in plan order. An item can start on
-    the plan's start date, or when the last item it depends on is due."""
-    due = {item.id: item.due for item in plan.items}
+    """(phase, step, start, end) per step of the plan, in plan order: from the scheduled start
+    of the step's first item to the due date of its last."""
     bars: dict[str, GanttRow] = {}
     for item in plan.items:
-        start = max((due[d] for d in item.depends_on if d in due), default=plan.start_date)
         name = PHASES[item.phase](plan.lang) if item.phase in PHASES else plan.phase_titles.get(item.phase, item.phase)
-        _, _, first, last = bars.get(item.step) or (name, item.step_title, start, item.due)
-        bars[item.step] = (name, item.step_title, min(first, start), max(last, item.due))
+        _, _, first, last = bars.get(item.step) or (name, item.step_title, item.start, item.due)
+        bars[item.step] = (name, item.step_title, min(first, item.start), max(last, item.due))
     return list(bars.values())
 
 

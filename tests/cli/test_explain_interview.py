@@ -52,7 +52,7 @@ def test_explain_unknown_id_suggests(run_cli) -> None:
 
 ANSWERS = [
     "Test Co", "", "99", "retail", "1", "growth", "3", "1,6", "yes", "no", "0", "12",
-    "increase_revenue,2", "", "0.3", "", "1.5", "0.04", "", "", "", "", "", "2027-01-04",
+    "increase_revenue,2", "", "0.3", "", "1.5", "0.04", "", "", "", "", "", "2027-01-04", "0.4", "Germany", "de",
 ]
 
 
@@ -69,12 +69,13 @@ def test_interview_reasks_and_writes_a_valid_facts_file(run_cli, playbook, tmp_p
     assert values["goals"] == ("improve_retention", "increase_revenue")
     assert values["kpis.retention_7d"] == 0.3 and values["kpis.complaint_rate"] == 0.04
     assert values["start_date"] == "2027-01-04"
-    assert playbook.plan(facts, "en").items
+    assert values["plan_share"] == 0.4 and values["country"] == "DE", "a country name is refused, its code taken"
+    assert playbook.plan(facts, "en").workload.country == "DE"
 
 
 def test_interview_in_chinese_takes_labels_as_answers(run_cli, playbook, tmp_path: Path) -> None:
     answers = ["测试公司", "", "零售", "企业对个人消费者（B2C）", "成长期", "产品", "线下门店、社交媒体与内容电商",
-               "是", "否", "20", "", "", "", "", "", "", "", "", "", "", "2027-01-04"]
+               "是", "否", "20", "", "", "", "", "", "", "", "", "", "", "2027-01-04", "", ""]
     target = tmp_path / "facts.yaml"
     code, _, err = run_cli("interview", "-o", str(target), input="\n".join(answers) + "\n")
     assert code == 0, err

@@ -5,9 +5,9 @@ traceback, and in bounded time and memory.
 `cases.yaml` lists the cases. A case's files live in `cases/<name>/` and are laid over a
 fresh workspace: the mini playbook (`kb/`, `rules/`) plus the valid inputs of `base/`
 (facts, a rule test file, an overlay, a plan, a batch file). Inputs too big or too odd to
-commit (50 MiB files, 100,000 nested brackets, damaged workbooks, a zip bomb) are written by
-`generate`. Cases marked `isolate` run in a subprocess under RLIMIT_AS and a timeout, so a
-regression fails the test instead of hanging or swapping CI.
+commit (50 MiB files, 100,000 nested brackets, damaged workbooks, a zip bomb, FIFOs and
+symbolic links) are written by `generate`. Cases marked `isolate` run in a subprocess under
+RLIMIT_AS and a timeout, so a regression fails the test instead of hanging or swapping CI.
 """
 
 from __future__ import annotations
@@ -97,6 +97,24 @@ def _plan_book() -> bytes:
     return _workbook(["ID", "phase", "status"], 40)
 
 
+def _fifo(path: Path) -> None:
+    path.unlink(missing_ok=True)
+    os.mkfifo(path)
+
+
+def _link(target: str) -> Callable[[Path], None]:
+    def make(path: Path) -> None:
+        path.unlink(missing_ok=True)
+        path.symlink_to(target)
+
+    return make
+
+
+def _loop(path: Path) -> None:
+    _link(path.name + ".loop")(path)
+    _link(path.name)(path.with_name(path.name + ".loop"))
+
+
 GENERATORS: dict[str, Callable[[Path], None]] = {
     "big-yaml": lambda p: _repeat(p, b"# padding\n", b"# " + b"x" * 1021 + b"\n", b"industry: retail\n"),
     "big-json": lambda p: _repeat(p, b'{"client": {"name": "', b"x" * 1024, b'"}, "industry": "retail"}\n'),
@@ -111,6 +129,10 @@ GENERATORS: dict[str, Callable[[Path], None]] = {
     "xlsx-bad-sheet": lambda p: p.write_bytes(_replace_sheet(_plan_book(), lambda xml: xml[: len(xml) // 2])),
     "xlsx-foreign": lambda p: p.write_bytes(_workbook(["Name", "Amount", "Paid"], 3)),
     "xlsx-zip-bomb": lambda p: p.write_bytes(_replace_sheet(_plan_book(), lambda xml: None, bomb=True)),
+    "fifo": _fifo,
+    "link-dev-zero": _link("/dev/zero"),
+    "link-dangling": _link("nowhere.yaml"),
+    "link-loop": _loop,
 }
 
 

@@ -158,7 +158,7 @@ def overlay_plans(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], d
             overlay.mkdir()
             (overlay / "overlay.yaml").write_text("extends: [base]\n", encoding="utf-8")
             own = {"items": [{"id": "execution.complaint-handling.hostile", "step": "execution.complaint-handling",
-                              "title": text, "done_when": text, "owner": "cs-lead", "due_days": 7}],
+                              "title": text, "done_when": text, "owner": "cs-lead", "due_days": 7, "effort": 1}],
                    "rules": [{"id": "hostile-rule", "title": text, "when": {"fact": "industry", "eq": "retail"},
                               "then": {"include": ["execution.complaint-handling.hostile"]}}]}
             (overlay / "own.yaml").write_text(yaml.safe_dump(own, allow_unicode=True), encoding="utf-8")

@@ -13,6 +13,7 @@ import pytest
 from generator.facts import load_facts
 from generator.kb.checks import CORE_FACTS
 from generator.kb.model import DOMAINS, PHASES, PRIORITIES
+from generator.plan.calendar import WorkCalendar
 from generator.plan.model import PRIORITY_RANK, Plan
 from generator.plan.planner import catalogue
 
@@ -107,11 +108,19 @@ def test_priority_is_the_highest_any_rule_gave(playbook) -> None:
         assert item.priority == expected, item.id
 
 
-def test_start_date_moves_every_due_date(playbook) -> None:
+def test_start_date_moves_every_date_by_working_days(playbook) -> None:
+    """The schedule counts working days: a later start moves every item by the same number of
+    working days (not calendar days, since holidays fall differently)."""
     facts = load_facts(ROOT / "examples" / "saas-startup.yaml", playbook.kb)
     a = playbook.plan(facts, "zh", dt.date(2027, 1, 4))
     b = playbook.plan(facts, "zh", dt.date(2027, 2, 1))
-    assert [i.due + dt.timedelta(days=28) for i in a.items] == [i.due for i in b.items]
+    cal_a, cal_b = WorkCalendar("CN", dt.date(2027, 1, 4)), WorkCalendar("CN", dt.date(2027, 2, 1))
+    index_a = {cal_a.date(n): n for n in range(2000)}
+    index_b = {cal_b.date(n): n for n in range(2000)}
+    assert [i.id for i in a.items] == [i.id for i in b.items]
+    moved = [(index_b[i.start], index_b[i.due]) for i in b.items]
+    assert [(index_a[i.start], index_a[i.due]) for i in a.items] == moved
+    assert min(i.start for i in b.items) == dt.date(2027, 2, 1)
 
 
 def test_output_is_identical_across_hash_seeds(tmp_path: Path) -> None:

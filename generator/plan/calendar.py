@@ -1,0 +1,82 @@
+"""Working days: weekends and public holidays of the client's country, with China's adjusted
+working days (调休), from the `holidays` library. A schedule counts in working days; this
+module turns those counts into dates and back."""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from functools import cache
+from typing import Any
+
+DEFAULT_COUNTRY = "CN"
+COUNTRY_EXAMPLES = "CN, US, DE, JP or GB"
+_YEARS_AHEAD = 4  # a plan's calendar is made this many years at a time
+
+
+@cache
+def supported() -> frozenset[str]:
+    """The ISO 3166 codes that have a public-holiday calendar."""
+    import holidays  # about 45 ms to import: only when a country is checked or a plan is scheduled
+
+    return frozenset(holidays.list_supported_countries())
+
+
+@cache
+def _holidays(country: str, first_year: int) -> Any:
+    import holidays
+
+    return holidays.country_holidays(country, years=range(first_year, first_year + _YEARS_AHEAD))
+
+
+@cache
+def _working_days(country: str, first_year: int) -> tuple[int, ...]:
+    """Date ordinals of the working days in `_YEARS_AHEAD` years from `first_year`."""
+    off = _holidays(country, first_year)
+    extra = frozenset(getattr(off, "weekend_workdays", ()))  # weekend days worked in exchange for a holiday
+    first = dt.date(first_year, 1, 1).toordinal()
+    last = dt.date(first_year + _YEARS_AHEAD, 1, 1).toordinal()
+    days = []
+    for ordinal in range(first, last):
+        day = dt.date.fromordinal(ordinal)
+        if day in extra or (day.weekday() < 5 and day not in off):
+            days.append(ordinal)
+    return tuple(days)
+
+
+class WorkCalendar:
+    """The working days of one country from a start date on: day 0 is the first working day on
+    or after the start; later days are made as a schedule reaches them."""
+
+    def __init__(self, country: str, start: dt.date) -> None:
+        self.country = country
+        self.start = start
+        self._year = start.year
+        self._days: list[int] = []
+        self._extend()
+
+    def _extend(self) -> None:
+        block = _working_days(self.country, self._year)
+        if not self._days:
+            block = block[bisect.bisect_left(block, self.start.toordinal()):]
+        self._days.extend(block)
+        self._year += _YEARS_AHEAD
+
+    def ordinal(self, index: int) -> int:
+        """The date ordinal of working day `index` (0 = the first)."""
+        while index >= len(self._days):
+            if self._year > dt.MAXYEAR - _YEARS_AHEAD:
+                raise OverflowError("the schedule runs past the last date a calendar can hold")
+            self._extend()
+        return self._days[index]
+
+    def date(self, index: int) -> dt.date:
+        return dt.date.fromordinal(self.ordinal(index))
+
+    def index_after(self, calendar_days: int) -> int:
+        """The first working day at least `calendar_days` after the start."""
+        target = self.start.toordinal() + calendar_days
+        self.ordinal(0)
+        while self._days[-1] < target:
+            self._extend()
+        return bisect.bisect_left(self._days, target)
