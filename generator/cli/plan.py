@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,10 +22,17 @@ _EXISTS = "file exists: add --update to keep its ticked items, or --force to ove
 def _start(value: str | None) -> dt.date | None:
     if value is None:
         return None
-    try:
-        return dt.date.fromisoformat(value)
+    from generator.facts import LATEST_DATE
+
+    try:  # Python also reads 20270104 and 2027-W01-1 as dates; the help promises YYYY-MM-DD only
+        day = dt.date.fromisoformat(value) if len(value) == 10 and value[4] == value[7] == "-" else None
     except ValueError:
-        raise click.BadParameter(f"`{value}` is not a date as YYYY-MM-DD", param_hint="--start") from None
+        day = None
+    if day is None:
+        raise click.BadParameter(f"`{value}` is not a date as YYYY-MM-DD", param_hint="--start")
+    if day > LATEST_DATE:
+        raise click.BadParameter(f"{value} is too late: give a date up to {LATEST_DATE}", param_hint="--start")
+    return day
 
 
 def _view(group_by: str | None, window: int | None, fmt: str) -> View:
@@ -69,14 +75,16 @@ def plan(facts: Path | None, overlays: tuple[Path, ...], fmt: str | None, lang: 
 
     if (facts is None) == (batch is None):
         raise click.UsageError("give either FACTS or --batch FILE.jsonl")
-    if output is not None and output.exists() and not (update or force) and batch is not None:
-        raise OpsbookError(Problem(str(output), 1, 1, "file exists: add --force to overwrite it"))
+    from generator.output import check_target
+
     if batch is not None:
+        if output is not None:
+            check_target(output, replace=update or force, exists="file exists: add --force to overwrite it")
         from generator.cli.batch import run
 
         _view(group_by, window, "JSON lines (--batch)")
         run(batch, output, jobs, full, lang, _start(start), kb_dir or default_kb(), rules_dir or default_rules(),
-            overlays)
+            overlays, replace=update or force)
         return
     assert facts is not None
 
@@ -84,33 +92,39 @@ def plan(facts: Path | None, overlays: tuple[Path, ...], fmt: str | None, lang: 
     view = _view(group_by, window, fmt)
     if fmt == "xlsx" and output is None:
         raise click.UsageError("the xlsx format needs an output file: add -o plan.xlsx")
-    if output is not None and output.exists() and not (update or force):
-        raise OpsbookError(Problem(str(output), 1, 1, _EXISTS))
+    existed = output is not None and check_target(output, replace=update or force, exists=_EXISTS)
     begin = _start(start)
     from generator.cli.loading import facts_and_playbook
 
     playbook, client = facts_and_playbook(facts, kb_dir or default_kb(), rules_dir or default_rules(), overlays)
     result = playbook.plan(client, lang, begin)
-    if output is not None and output.exists() and update:
-        result = _merge(result, output, fmt)
+    if output is not None and existed and update:
+        result = _merge(result, output, fmt, force)
     data = RENDERERS[fmt].render(result, view)
+    from generator.output import write_atomic, write_stdout
+
     if output is None:
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
+        write_stdout(data)
         return
-    from generator.output import write_atomic
 
     # without --update or --force, a file another run wrote while this one planned is kept
     write_atomic(output, data, replace=update or force, exists=_EXISTS)
     click.echo(f"wrote {output} ({len(result.items)} items)", err=True)
 
 
-def _merge(result: Plan, output: Path, fmt: str) -> Plan:
+def _merge(result: Plan, output: Path, fmt: str, force: bool) -> Plan:
     from generator.plan.progress import carry_progress
     from generator.render.readback import read_progress
 
     progress = read_progress(output, fmt, str(output))
     report(progress.warnings)
+    if progress.warnings and not force:
+        # rewriting the file would lose the ticks that could not be read: never silently
+        first = progress.warnings[0]
+        count = len(progress.warnings)
+        raise OpsbookError(Problem(first.path, first.line, first.col,
+                                   f"{count} tick{'s' * (count != 1)} in this plan could not be read (see above), "
+                                   "so updating it would lose them: fix those lines, or add --force to update anyway"))
     merged, dropped = carry_progress(result, progress)
     kept = sum(1 for i in merged.items if i.done)
     click.echo(f"kept {kept} ticked item{'s' * (kept != 1)} from {output}", err=True)

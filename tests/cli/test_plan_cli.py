@@ -161,9 +161,20 @@ def test_update_names_a_tick_it_cannot_read(run_cli, tmp_path: Path) -> None:
     at = next(n for n, line in enumerate(lines) if line.startswith("- [ ] "))
     lines[at] = lines[at].replace("- [ ]", "- [x]").rsplit(" `", 1)[0]  # the ID deleted by hand
     target.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    before = target.read_bytes()
     code, _, err = run_cli("plan", COFFEE, "-o", str(target), "--update")
-    assert code == 0, err
+    assert code == 1, err
     assert f"{target}:{at + 1}:1: warning: a ticked task without an item ID" in err
+    assert "could not be read (see above), so updating it would lose them" in err
+    assert target.read_bytes() == before, "a tick that cannot be read is never lost silently"
+    code, _, err = run_cli("plan", COFFEE, "-o", str(target), "--update", "--force")
+    assert code == 0, err
+
+
+@pytest.mark.parametrize("start", ["20270104", "2027-W01-1", "2027-1-4", "9999-12-31"])
+def test_start_takes_only_a_real_date_as_yyyy_mm_dd(run_cli, start: str) -> None:
+    code, out, err = run_cli("plan", COFFEE, "--start", start)
+    assert code == 2 and "--start" in err and not out
 
 
 def test_update_of_a_window_keeps_ticks_beyond_it(run_cli, tmp_path: Path) -> None:
