@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import hashlib
+import importlib.util
+import os
 from functools import cache
 from typing import Any
 
@@ -31,7 +34,29 @@ def _holidays(country: str, first_year: int) -> Any:
 
 @cache
 def _working_days(country: str, first_year: int) -> tuple[int, ...]:
-    """Date ordinals of the working days in `_YEARS_AHEAD` years from `first_year`."""
+    """Date ordinals of the working days in `_YEARS_AHEAD` years from `first_year`, from the
+    playbook cache where it has them: importing the holidays library costs a cold plan more
+    than everything else it does after loading."""
+    from generator.plan.cache import cached
+
+    days = cached(lambda: _calendar_key(country, first_year), lambda: _count_working_days(country, first_year))
+    return tuple(days)
+
+
+def _calendar_key(country: str, first_year: int) -> str:
+    """What the working days depend on: the country, the years and the installed holidays library
+    (found and dated without importing it)."""
+    spec = importlib.util.find_spec("holidays")
+    stamp = ""
+    if spec is not None and spec.origin:
+        version = os.path.join(os.path.dirname(spec.origin), "version.py")
+        info = os.stat(version) if os.path.exists(version) else os.stat(spec.origin)
+        stamp = f"{spec.origin}|{info.st_size}|{info.st_mtime_ns}"
+    text = f"calendar|{country}|{first_year}|{_YEARS_AHEAD}|{stamp}"
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _count_working_days(country: str, first_year: int) -> tuple[int, ...]:
     off = _holidays(country, first_year)
     extra = frozenset(getattr(off, "weekend_workdays", ()))  # weekend days worked in exchange for a holiday
     first = dt.date(first_year, 1, 1).toordinal()

@@ -17,7 +17,7 @@ with contextlib.redirect_stdout(io.StringIO()):
         main(["plan", "examples/coffee-chain.yaml"])
     except SystemExit:
         pass
-heavy = ("jsonschema", "mkdocs", "openpyxl", "jieba", "markdown", "generator.rules.compiler",
+heavy = ("jsonschema", "mkdocs", "openpyxl", "jieba", "markdown", "holidays", "generator.rules.compiler",
          "generator.kb.validate")
 print(json.dumps(sorted(m for m in sys.modules if m.split(".")[0] in heavy or m in heavy)))
 """
@@ -34,5 +34,6 @@ def test_second_plan_comes_from_the_cache_without_heavy_imports(tmp_path: Path) 
     env = dict(os.environ, OPSBOOK_CACHE=str(tmp_path))
     first = _loaded(env)
     assert "jsonschema" in first, "the first run validates the playbook"
+    assert "holidays" in first, "and works out the calendar"
     assert list(tmp_path.iterdir()), "and stores it"
     assert _loaded(env) == []
