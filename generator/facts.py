@@ -19,6 +19,10 @@ from generator.kb.model import KB, Fact
 FactValue = str | int | float | bool | tuple[str, ...]
 MAX_NUMBER = 2**53  # beyond this, numbers lose precision in JSON readers and the rules engine
 LATEST_DATE = dt.date(2999, 12, 31)  # a schedule from later would run past the last date Python holds
+# Characters YAML allows but that must not reach a name shown in a plan: NEL and the Unicode line
+# and paragraph separators (calendars and editors break lines there), zero-width characters and
+# the bidirectional controls (they reorder what a reader sees).
+_HIDDEN = re.compile("[\x85\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 # Facts given as a mapping of ids to numbers, flattened to `kpis.<id>` and `team.<role>`.
 _MAP_TYPES = ("kpis", "team")
 
@@ -178,7 +182,13 @@ def normalise(fact: Fact, raw: Any) -> tuple[FactValue | None, str | None]:
         if not isinstance(raw, str):
             return None, f"expects text, got `{_written(raw)}`"
         code = control_character(raw)
-        return (None, f"contains control character {code}: remove it") if code else (raw.strip(), None)
+        if code:
+            return None, f"contains control character {code}: remove it"
+        hidden = _HIDDEN.search(raw)
+        if hidden:
+            return None, (f"contains U+{ord(hidden.group()):04X}, an invisible, line-breaking or text-direction "
+                          "character that would change how the text shows in plans and calendars: remove it")
+        return raw.strip(), None
     if kind == "enum":
         return _enum(fact, raw)
     if kind == "list":

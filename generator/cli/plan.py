@@ -75,6 +75,10 @@ def plan(facts: Path | None, overlays: tuple[Path, ...], fmt: str | None, lang: 
 
     if (facts is None) == (batch is None):
         raise click.UsageError("give either FACTS or --batch FILE.jsonl")
+    if update and output is None:
+        raise click.UsageError("--update merges into an earlier plan: name it with -o FILE")
+    if batch is None and (full or jobs != 1):
+        raise click.UsageError("--full and --jobs belong to --batch: add --batch FILE.jsonl or leave them out")
     from generator.output import check_target
 
     if batch is not None:

@@ -102,6 +102,7 @@ def check_items(index: Index) -> Iterator[Problem]:
                 )
             yield from _refs(item, "depends_on", "item", items)
             yield from _refs(item, "templates", "template", index.ids("template"))
+            yield from _quarter_days(item)
             yield from _due_order(item, items)
             due = data.get("due_days")
             if isinstance(due, int) and due > limit:
@@ -110,6 +111,15 @@ def check_items(index: Index) -> Iterator[Problem]:
                     f"due after {due} days, beyond the {step.data.get('horizon')} horizon of its step ({limit} days)",
                     "warning",
                 )
+
+
+def _quarter_days(item: Entry) -> Iterator[Problem]:
+    """Effort is counted in quarter days (checked here, not with the schema's multipleOf, which
+    overflows on huge numbers)."""
+    effort = item.data.get("effort")
+    if (isinstance(effort, int | float) and not isinstance(effort, bool) and 0.25 <= effort <= 40
+            and not float(effort * 4).is_integer()):
+        yield item.problem("effort", f"{effort} is not a multiple of 0.25: round it to the nearest 0.25")
 
 
 def _due_order(item: Entry, items: dict[str, Entry]) -> Iterator[Problem]:

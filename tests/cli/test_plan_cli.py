@@ -192,3 +192,21 @@ def _ids(path: Path) -> list[str]:
     from generator.render.readback import read_progress
 
     return list(read_progress(path, "md", str(path)).ids)
+
+
+@pytest.mark.parametrize("args", [["--update"], ["--full"], ["--jobs", "2"]])
+def test_options_that_would_be_ignored_are_usage_errors(run_cli, args: list[str]) -> None:
+    code, out, err = run_cli("plan", COFFEE, *args)
+    assert code == 2 and not out and ("-o FILE" in err or "--batch" in err)
+
+
+@pytest.mark.parametrize("hidden", ["\u202e", "\u200b", "\u2028", "\x85", "\u2066"])
+def test_names_with_invisible_or_direction_characters_are_refused(run_cli, tmp_path: Path, hidden: str) -> None:
+    facts = tmp_path / "facts.yaml"
+    lines = Path(COFFEE).read_text(encoding="utf-8").splitlines()
+    at = next(n for n, line in enumerate(lines) if line.strip().startswith("name:"))
+    lines[at] = f'  name: "Acme\\u{ord(hidden):04x}Co"'  # written as a YAML escape, as a tool might
+    facts.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code, out, err = run_cli("plan", str(facts))
+    assert code == 1 and not out
+    assert f"U+{ord(hidden):04X}" in err and "facts.yaml:" in err
