@@ -36,7 +36,15 @@ def yaml_files(root: Path) -> list[Path]:
     root), each real folder once, so a link loop ends."""
     if not root.is_dir():
         return [root] if os.path.lexists(root) else []
-    found: list[Path] = []
+    return sorted(folder / e.name for folder, _, entries in walk(root) for e in entries
+                  if e.name.endswith(YAML_SUFFIXES) and not _is_folder(e))
+
+
+def walk(root: Path, strict: bool = True) -> Iterator[tuple[Path, str, list[os.DirEntry[str]]]]:
+    """(folder, its real path, its entries in name order) for `root` and every folder below it.
+    Linked folders are followed, each real folder once, so a link loop ends and a folder linked
+    twice is read under its first name. A folder that cannot be listed is an error when
+    `strict`, else listed as empty (for callers whose loading reports it)."""
     seen: set[str] = set()
     stack = [root]
     while stack:
@@ -45,18 +53,18 @@ def yaml_files(root: Path) -> list[Path]:
         if real in seen:
             continue
         seen.add(real)
-        entries = _entries(folder)
-        found += (folder / e.name for e in entries if e.name.endswith(YAML_SUFFIXES) and not _is_folder(e))
-        # in reverse, so folders are walked in name order: a folder linked twice is read under its first name
-        stack += (folder / e.name for e in reversed(entries) if _is_folder(e))
-    return sorted(found)
+        entries = _entries(folder, strict)
+        yield folder, real, entries
+        stack += (folder / e.name for e in reversed(entries) if _is_folder(e))  # reversed: popped in name order
 
 
-def _entries(folder: Path) -> list[os.DirEntry[str]]:
+def _entries(folder: Path, strict: bool) -> list[os.DirEntry[str]]:
     try:
         with os.scandir(folder) as listing:
             return sorted(listing, key=lambda entry: entry.name)
     except OSError as exc:  # a folder that cannot be listed must not pass as an empty one
+        if not strict:
+            return []
         raise OpsbookError(Problem(shown_path(folder), 1, 1, f"cannot read folder: {exc.strerror}")) from None
 
 

@@ -20,18 +20,18 @@ import os
 import pickle
 import stat
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TypeVar, cast
 
 import generator
+from generator.kb.documents import YAML_SUFFIXES, walk
 
 T = TypeVar("T")
 # Bump when what is cached changes shape, so old entries are never read as new ones.
 FORMAT = 4
 PACKAGE = Path(generator.__file__).parent
 CODE_SUFFIXES = (".py", ".json")
-YAML_SUFFIXES = (".yaml", ".yml")
 
 SECRET_FILE = "secret.key"
 SECRET_BYTES = 32
@@ -94,34 +94,12 @@ def package_digest(root: Path) -> str:
     return sha.hexdigest()
 
 
-def _is_dir(entry: os.DirEntry[str]) -> bool:
-    try:
-        return entry.is_dir()  # follows symlinks: a linked pack is read like a folder of its own
-    except OSError:
-        return False
-
-
 def _entries(folder: str) -> list[os.DirEntry[str]]:
     try:
         with os.scandir(folder) as found:
-            return sorted(found, key=lambda entry: entry.name)
+            return list(found)
     except OSError:
-        return []  # the loader reports a folder it cannot read
-
-
-def _folders(top: str) -> Iterator[tuple[str, str]]:
-    """(path, real path) of `top` and every folder below it, symlinks followed, each real folder once: a
-    symlink loop ends, and a folder linked twice is read once."""
-    seen: set[str] = set()
-    stack = [top]
-    while stack:
-        folder = stack.pop()
-        real = os.path.realpath(folder)
-        if real in seen:
-            continue
-        seen.add(real)
-        yield folder, real
-        stack.extend(entry.path for entry in reversed(_entries(folder)) if _is_dir(entry))
+        return []
 
 
 def _hash_yaml(sha: hashlib._Hash, entry: os.DirEntry[str], real_folder: str) -> None:
@@ -141,9 +119,9 @@ def _hash_inputs(sha: hashlib._Hash, top: Path) -> None:
     if os.path.isfile(top):
         _put(sha, b"file", os.fsencode(os.path.realpath(top)), _file_digest(str(top)))
         return
-    for folder, real in _folders(str(top)):
+    for _, real, entries in walk(top, strict=False):  # the loader reports a folder it cannot read
         _put(sha, b"folder", os.fsencode(real))
-        for entry in _entries(folder):
+        for entry in entries:
             if entry.name.endswith(YAML_SUFFIXES):
                 _hash_yaml(sha, entry, real)
 
