@@ -8,6 +8,7 @@ import json
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -17,6 +18,7 @@ from generator.kb.loader import Document, JsonPath, control_character, parse_yam
 from generator.kb.model import KB, Fact
 
 FactValue = str | int | float | bool | tuple[str, ...]
+COUNTRY_EXAMPLES = "CN, US, DE, JP or GB"
 MAX_NUMBER = 2**53  # beyond this, numbers lose precision in JSON readers and the rules engine
 LATEST_DATE = dt.date(2999, 12, 31)  # a schedule from later would run past the last date Python holds
 # Characters YAML allows but that must not reach a name shown in a plan: NEL and the Unicode line
@@ -262,11 +264,17 @@ def _number(fact: Fact, raw: Any) -> tuple[int | float | None, str | None]:
     return value, None
 
 
-def _country(raw: Any) -> tuple[str | None, str | None]:
-    from generator.plan.calendar import COUNTRY_EXAMPLES, supported  # the calendar library loads only when asked
+@cache
+def _countries() -> frozenset[str]:
+    """The ISO 3166 codes that have a public-holiday calendar."""
+    import holidays  # about 40 ms to import: only when a country is given
 
+    return frozenset(holidays.list_supported_countries())
+
+
+def _country(raw: Any) -> tuple[str | None, str | None]:
     code = str(raw).strip().upper() if isinstance(raw, str) else ""
-    if code and code in supported():
+    if code and code in _countries():
         return code, None
     return None, (f"`{_written(raw)}` is not a country with a working-day calendar: give an ISO 3166 code "
                   f"such as {COUNTRY_EXAMPLES}")

@@ -13,16 +13,7 @@ from functools import cache
 from typing import Any
 
 DEFAULT_COUNTRY = "CN"
-COUNTRY_EXAMPLES = "CN, US, DE, JP or GB"
 _YEARS_AHEAD = 4  # a plan's calendar is made this many years at a time
-
-
-@cache
-def supported() -> frozenset[str]:
-    """The ISO 3166 codes that have a public-holiday calendar."""
-    import holidays  # about 45 ms to import: only when a country is checked or a plan is scheduled
-
-    return frozenset(holidays.list_supported_countries())
 
 
 @cache

@@ -2,8 +2,9 @@
 
 Everything that does not depend on the client is worked out once per playbook and
 language (a `Template`): the items in playbook order, what each rule's include and
-exclude expand to, and an order in which dependencies come first. Planning one client is
-then a few passes over small integer lists.
+exclude expand to, and what the schedule needs of each item (effort, cadence, horizon,
+its dependencies and its step's). Planning one client is then the rules' decision over
+item positions and the schedule (`generator.plan.schedule`) of the chosen items.
 """
 
 from __future__ import annotations
@@ -82,7 +83,6 @@ class Template:
     infos: tuple[ItemInfo, ...]
     offsets: tuple[int, ...]  # due_days per position
     deps: tuple[tuple[int, ...], ...]  # dependency positions per position
-    order: tuple[int, ...]  # positions, every dependency before its dependents
     rules: Mapping[str, RulePlan]
     phase_titles: Mapping[str, str]
     digest: str
@@ -93,22 +93,6 @@ class Template:
     horizons: tuple[int, ...]
     roles: tuple[Role, ...]
     role_titles: Mapping[str, str]
-
-
-def _topological(deps: tuple[tuple[int, ...], ...]) -> tuple[int, ...]:
-    order: list[int] = []
-    seen: set[int] = set()
-    for root in range(len(deps)):
-        stack = [(root, False)]
-        while stack:
-            node, ready = stack.pop()
-            if ready:
-                order.append(node)
-            elif node not in seen:
-                seen.add(node)
-                stack.append((node, True))
-                stack.extend((d, False) for d in deps[node] if d not in seen)
-    return tuple(order)
 
 
 def _info(kb: KB, item: Item, lang: str) -> ItemInfo:
@@ -141,7 +125,7 @@ def template(kb: KB, ruleset: RuleSet, lang: str) -> Template:
              for r in ruleset.rules}
     digest = "sha256:" + hashlib.sha256(f"{kb.digest}|{ruleset.digest}".encode()).hexdigest()
     return Template(lang, tuple(_info(kb, i, lang) for i in items), tuple(i.due_days for i in items), deps,
-                    _topological(deps), rules, {p.id: p.title(lang) for p in kb.phases}, digest,
+                    rules, {p.id: p.title(lang) for p in kb.phases}, digest,
                     *_step_waits(kb, items), tuple(PERIOD[i.cadence] for i in items),
                     tuple(HORIZONS.index(kb.step_by_id[i.step].horizon) for i in items), kb.roles,
                     {r.id: r.title(lang) for r in kb.roles})

@@ -26,6 +26,7 @@ from typing import NamedTuple
 
 MAX_RECURRING_SHARE = 0.5  # recurring work may take at most this share of an owner's time
 _EPS = 1e-9
+_NOTHING_WAITS = 99  # above every rank and horizon
 
 
 class Task(NamedTuple):
@@ -66,7 +67,6 @@ class _Graph:
         for n, task in enumerate(tasks):
             self.members.setdefault(task.group, []).append(n)
         self.node = {group: self.size + k for k, group in enumerate(self.members)}
-        self.group_of = {node: group for group, node in self.node.items()}
         # what each node waits for: tasks and step nodes (steps with no task in the plan are ignored)
         self.waits: list[tuple[int, ...]] = [
             (*t.preds, *(self.node[g] for g in t.after if g in self.node and g != t.group)) for t in tasks]
@@ -134,10 +134,9 @@ def _topological(graph: _Graph) -> list[int]:
 
 def _inherit(tasks: Sequence[Task], graph: _Graph, order: Sequence[int]) -> tuple[list[int], list[int]]:
     """Rank and horizon raised to those of everything that waits for a task."""
-    urgency = [t.rank for t in tasks] + [len(tasks)] * len(graph.members)
-    horizon = [t.horizon for t in tasks] + [len(tasks)] * len(graph.members)
-    urgency[len(tasks):] = [99] * len(graph.members)
-    horizon[len(tasks):] = [99] * len(graph.members)
+    unset = [_NOTHING_WAITS] * len(graph.members)  # a step node is as urgent as what waits for it
+    urgency = [t.rank for t in tasks] + unset
+    horizon = [t.horizon for t in tasks] + unset
     for n in reversed(order):  # whatever waits for a node comes before it
         for p in graph.waits[n]:
             if urgency[n] < urgency[p]:
