@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import math
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -59,7 +60,24 @@ def check(doc: Document, schema: str | dict[str, Any]) -> list[Problem]:
         keys = ", ".join(f"`{k}`" for k in sorted(validator.schema.get("properties", {})))
         return [doc.problem((), f"the file is empty: expected a mapping with keys such as {keys}")]
     problems = [p for error in validator.iter_errors(doc.data) for p in _problems(doc, error)]
+    problems += _not_finite(doc)
     return sorted(set(problems))
+
+
+def _not_finite(doc: Document) -> list[Problem]:
+    """`.nan` and `.inf` pass a schema's minimum and maximum (every comparison with NaN is false),
+    and no playbook value means them: each is a problem where it stands."""
+    found: list[Problem] = []
+    stack: list[tuple[tuple[str | int, ...], Any]] = [((), doc.data)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, dict):
+            stack += (((*path, k), v) for k, v in value.items())
+        elif isinstance(value, list):
+            stack += (((*path, i), v) for i, v in enumerate(value))
+        elif isinstance(value, float) and not math.isfinite(value):
+            found.append(doc.problem(path, f"`{value}` is not a finite number: give a number such as 2"))
+    return found
 
 
 def _describe(value: Any) -> str:
@@ -81,7 +99,8 @@ def _problems(doc: Document, error: Any) -> list[Problem]:
     if error.validator == "additionalProperties" and isinstance(value, dict):
         allowed = sorted(error.schema.get("properties", {}))
         return [_unknown_key(doc, path, key, value, allowed) for key in sorted(set(value) - set(allowed))]
-    return [_problem(doc, error)]
+    problem = _problem(doc, error)
+    return [problem] if problem else []
 
 
 def _unknown_key(doc: Document, path: tuple[Any, ...], key: str, value: dict[str, Any], allowed: list[str]) -> Problem:
@@ -93,7 +112,7 @@ def _unknown_key(doc: Document, path: tuple[Any, ...], key: str, value: dict[str
     return doc.problem((*path, key), f"unknown key `{key}`{hint}", key=True)
 
 
-def _problem(doc: Document, error: Any) -> Problem:
+def _problem(doc: Document, error: Any) -> Problem | None:
     path = tuple(error.absolute_path)
     kind, value, expected = error.validator, error.instance, error.validator_value
     if kind == "required":
@@ -125,6 +144,8 @@ def _problem(doc: Document, error: Any) -> Problem:
         dupes = sorted({json.dumps(v, ensure_ascii=False) for v in value if value.count(v) > 1})
         return doc.problem(path, f"lists {', '.join(dupes)} more than once")
     if kind in ("minimum", "maximum"):
+        if isinstance(value, float) and not math.isfinite(value):
+            return None  # reported once, by _not_finite
         word = "below the minimum" if kind == "minimum" else "above the maximum"
         hint = (": effort is the person-days one occurrence takes, from 0.25 to 40; split bigger work "
                 "into several items") if path and path[-1] == "effort" else ""
