@@ -9,5 +9,5 @@ trap 'rm -rf "$tools"' EXIT
 python3 -m venv "$tools/venv"
 "$tools/venv/bin/python" -m pip install --quiet "uv==0.13.9"
 "$tools/venv/bin/uv" pip compile pyproject.toml scripts/build-requirements.in \
-  --extra site --extra test --universal --generate-hashes \
+  --extra site --extra test --extra dask --universal --generate-hashes \
   --custom-compile-command scripts/lock.sh --quiet -o requirements.lock "$@"
