@@ -62,79 +62,69 @@ class _Graph:
     one edge per step, not one per item."""
 
     def __init__(self, tasks: Sequence[Task]) -> None:
-        self.size = len(tasks)
-        self.members: dict[int, list[int]] = {}
+        self.size = size = len(tasks)
+        members: dict[int, list[int]] = {}
         for n, task in enumerate(tasks):
-            self.members.setdefault(task.group, []).append(n)
-        self.node = {group: self.size + k for k, group in enumerate(self.members)}
+            members.setdefault(task.group, []).append(n)
+        node = {group: size + k for k, group in enumerate(members)}
         # what each node waits for: tasks and step nodes (steps with no task in the plan are ignored)
         self.waits: list[tuple[int, ...]] = [
-            (*t.preds, *(self.node[g] for g in t.after if g in self.node and g != t.group)) for t in tasks]
-        self.waits += [tuple(self.members[g]) for g in self.members]
+            (*t.preds, *(node[g] for g in t.after if g in node and g != t.group)) for t in tasks]
+        self.waits += [tuple(m) for m in members.values()]
+        self.followers: list[list[int]] = [[] for _ in self.waits]
+        for n, waits in enumerate(self.waits):
+            for p in waits:
+                self.followers[p].append(n)
+        self.order = self._topological()
+
+    def _topological(self) -> list[int]:
+        """Nodes with everything they wait for first (Kahn's algorithm); should the waits form a
+        cycle, its nodes follow in index order."""
+        waiting = [len(w) for w in self.waits]
+        order = [n for n, count in enumerate(waiting) if not count]
+        for n in order:  # grows while it is read
+            for f in self.followers[n]:
+                waiting[f] -= 1
+                if not waiting[f]:
+                    order.append(f)
+        if len(order) < len(waiting):
+            order += [n for n, count in enumerate(waiting) if count]
+        return order
 
 
 def schedule(tasks: Sequence[Task], capacity: Mapping[str, float], long_release: int = 0) -> Schedule:
     """Start and due (working-day indices) of every task; see the module's docstring."""
     graph = _Graph(tasks)
-    order = _topological(graph)
-    urgency, horizon = _inherit(tasks, graph, order)
+    urgency, horizon = _inherit(tasks, graph, graph.order)
     sustained, once = _reserve(tasks, capacity, urgency)
-    tail = _tails(tasks, graph, order, once)
+    tail = _tails(tasks, graph, graph.order, once)
     busy: dict[str, list[tuple[float, float]]] = {owner: [] for owner in capacity}
     finish = [0.0] * len(graph.waits)  # a step node's finish: its last task's
     last: list[int | None] = [None] * len(graph.waits)  # the task that finished last (a step node's)
     slots: list[Slot | None] = [None] * len(tasks)
+    waits, release_long = graph.waits, float(long_release)
     for n in _by_urgency(tasks, graph, [(urgency[n], horizon[n], -tail[n], t.hint, n) for n, t in enumerate(tasks)],
                          finish, last):
         task = tasks[n]
-        ready, held = _ready(graph.waits[n], finish, last)
-        floor = float(long_release) if horizon[n] == 2 else 0.0
-        release = max(ready, floor)
+        ready, held = 0.0, None  # when everything the task waits for is finished, and what finished last
+        for p in waits[n]:
+            if finish[p] > ready + _EPS and last[p] is not None:
+                ready, held = finish[p], last[p]
+        floor = release_long if horizon[n] == 2 else 0.0
+        release = ready if ready > floor else floor
         # a recurring task's first occurrence is placed like one-off work; the rest is its steady load
         start, end = _place(busy.setdefault(task.owner, []), release, task.effort / once[task.owner])
-        slot = _slot(start, end, held if ready >= floor else None, start > release + _EPS)
-        slots[n] = slot
-        finish[n], last[n] = max(end, float(slot.due)), n
+        first = math.floor(start + _EPS)  # a day with any of the task's work in it is one of its days
+        due = max(first, math.ceil(end - _EPS) - 1)
+        slots[n] = Slot(first, due, held if ready >= floor else None, start > release + _EPS)
+        finish[n], last[n] = (end if end > due else float(due)), n
     return Schedule(tuple(s for s in slots if s is not None), tuple(urgency[: len(tasks)]), frozenset(sustained),
                     once)
 
 
-def _slot(start: float, end: float, held: int | None, waited: bool) -> Slot:
-    first = math.floor(start + _EPS)
-    return Slot(first, max(first, math.ceil(end - _EPS) - 1), held, waited)
-
-
-def _ready(waits: tuple[int, ...], finish: Sequence[float], last: Sequence[int | None]) -> tuple[float, int | None]:
-    """When everything a task waits for is finished (a start no earlier than the day each is
-    due), and which task finished last."""
-    ready, held = 0.0, None
-    for p in waits:
-        if finish[p] > ready + _EPS and last[p] is not None:
-            ready, held = finish[p], last[p]
-    return ready, held
-
-
-def _topological(graph: _Graph) -> list[int]:
-    """Nodes with everything they wait for first (a cycle is broken where it is met)."""
-    order: list[int] = []
-    state = [0] * len(graph.waits)  # 0 new, 1 on the path, 2 done
-    for root in range(len(graph.waits)):
-        stack = [(root, False)]
-        while stack:
-            node, done = stack.pop()
-            if done:
-                state[node] = 2
-                order.append(node)
-            elif state[node] == 0:
-                state[node] = 1
-                stack.append((node, True))
-                stack.extend((p, False) for p in graph.waits[node] if state[p] == 0)
-    return order
-
-
 def _inherit(tasks: Sequence[Task], graph: _Graph, order: Sequence[int]) -> tuple[list[int], list[int]]:
     """Rank and horizon raised to those of everything that waits for a task."""
-    unset = [_NOTHING_WAITS] * len(graph.members)  # a step node is as urgent as what waits for it
+    unset = [_NOTHING_WAITS] * (len(graph.waits) - graph.size)  # a step node is as urgent as what waits for it
     urgency = [t.rank for t in tasks] + unset
     horizon = [t.horizon for t in tasks] + unset
     for n in reversed(order):  # whatever waits for a node comes before it
@@ -183,10 +173,7 @@ def _by_urgency(tasks: Sequence[Task], graph: _Graph, key: Sequence[tuple[int, i
     node is finished (with its last task's finish) once its tasks are placed."""
     size = len(tasks)
     waiting = [len(w) for w in graph.waits]
-    followers: list[list[int]] = [[] for _ in graph.waits]
-    for n, waits in enumerate(graph.waits):
-        for p in waits:
-            followers[p].append(n)
+    followers = graph.followers
     heap = [key[n] for n in range(size) if not waiting[n]]
     heapq.heapify(heap)
     done = [False] * len(graph.waits)
@@ -224,6 +211,13 @@ def _release(node: int, followers: Sequence[list[int]], waiting: list[int], done
 def _place(busy: list[tuple[float, float]], release: float, duration: float) -> tuple[float, float]:
     """Fill the owner's free time from `release` on with `duration` of work; return the first
     and last moment of work, and mark the time taken in `busy` (sorted, disjoint intervals)."""
+    if not busy or busy[-1][1] <= release + _EPS:  # the owner is free from `release` on
+        end = release + duration
+        if busy and release <= busy[-1][1] + _EPS:
+            busy[-1] = (busy[-1][0], end)
+        else:
+            busy.append((release, end))
+        return release, end
     pieces: list[tuple[float, float]] = []
     at, left, i = release, duration, 0
     while i < len(busy) and busy[i][1] <= at + _EPS:
