@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Refresh requirements.lock: resolve pyproject.toml's dependencies (with the site and test
-# extras) and the build tools anew, for every supported Python, with the hash of every file.
+# extras) and the build tools anew, for every supported Python (3.11 to 3.13), with the hash of every file.
 # Then run ./scripts/test.sh and commit requirements.lock with the change that needed it.
 set -euo pipefail
 cd "$(dirname "$0")/.."

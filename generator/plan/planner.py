@@ -30,7 +30,7 @@ from generator.plan.model import (
 )
 from generator.plan.schedule import Schedule, Task, schedule
 from generator.plan.staffing import Staffing, staffing
-from generator.rules.engine import Evaluation
+from generator.rules.results import Evaluation
 from generator.rules.ruleset import RuleSet
 
 RECURRENCE = {"once": None, "weekly": "FREQ=WEEKLY", "monthly": "FREQ=MONTHLY",

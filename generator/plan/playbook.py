@@ -15,7 +15,8 @@ from generator.kb.model import KB
 from generator.plan.cache import cached, fingerprint
 from generator.plan.model import Plan
 from generator.plan.planner import Catalogue, Template, build_plan, catalogue, template
-from generator.rules.engine import Engine, Evaluation
+from generator.rules.backends import RulesEngine, make_engine
+from generator.rules.results import Evaluation
 from generator.rules.ruleset import RuleSet
 
 if TYPE_CHECKING:
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
 class Playbook:
     kb: KB
     ruleset: RuleSet
-    engine: Engine
+    engine: RulesEngine
     templates: dict[str, Template] = field(default_factory=dict, compare=False, repr=False)
 
     @cached_property
@@ -61,7 +62,9 @@ def _validated(kb_dir: Path, rules_dir: Path, overlays: Sequence[Path]) -> tuple
 
     kb = load_kb(kb_dir)
     ruleset = load_ruleset(rules_dir, kb, overlays)
-    return kb, ruleset, Engine(ruleset.rules).program
+    from generator.rules.compiler import compile_rules
+
+    return kb, ruleset, compile_rules(ruleset.rules)
 
 
 def load_playbook(kb_dir: Path, rules_dir: Path, overlays: Sequence[Path] = ()) -> Playbook:
@@ -69,4 +72,4 @@ def load_playbook(kb_dir: Path, rules_dir: Path, overlays: Sequence[Path] = ()) 
     A playbook validated before, with the same files, comes from the cache."""
     folders = [kb_dir, rules_dir, *overlays]
     kb, ruleset, program = cached(lambda: fingerprint(folders), lambda: _validated(kb_dir, rules_dir, overlays))
-    return Playbook(kb, ruleset, Engine(ruleset.rules, program=program))
+    return Playbook(kb, ruleset, make_engine(ruleset.rules, program))

@@ -41,6 +41,10 @@ def _nothing(c: object) -> None:
 
 
 class Engine:
+    """The durable_rules back end (see generator.rules.backends)."""
+
+    name = "durable"
+
     def __init__(self, rules: Sequence[Rule], *, budget: Budget | None = None,
                  program: Program | None = None) -> None:
         """Compile once (or start from a `program` compiled before, e.g. cached); `budget`

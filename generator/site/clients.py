@@ -15,7 +15,7 @@ from generator.kb.documents import shown_path
 from generator.kb.model import KB
 from generator.output import MAX_NAME, safe_filename
 from generator.plan.playbook import Playbook
-from generator.rules.engine import Engine
+from generator.rules.backends import make_engine
 from generator.rules.ruleset import RuleSet
 from generator.site.labels import LANGS
 from generator.site.page import ClientPlan
@@ -61,7 +61,7 @@ def published_path(path: Path, root: Path) -> str:
 
 def client_plans(kb: KB, ruleset: RuleSet, files: Sequence[Path], root: Path) -> tuple[ClientPlan, ...]:
     """Each client's plan in both languages; every problem of every facts file is reported."""
-    playbook = Playbook(kb, ruleset, Engine(ruleset.rules))
+    playbook = Playbook(kb, ruleset, make_engine(ruleset.rules))
     used = {"index"}  # plans/index.md is the overview
     plans: list[ClientPlan] = []
     problems: list[Problem] = []

@@ -1,0 +1,76 @@
+"""The rules engines behind one interface, and which one runs.
+
+Two back ends give the same results (the differential test compares them): `durable`,
+the rules compiled into durable_rules, and `python`, the rules compiled into plain
+Python functions (generator.rules.python_engine). durable runs where its C core
+imports; the pure-Python back end runs everywhere. `OPSBOOK_ENGINE=durable|python`
+chooses one; by default durable where it imports, pure Python otherwise.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from functools import cache
+from typing import TYPE_CHECKING, Protocol
+
+from generator.errors import OpsbookError, Problem
+from generator.rules.model import Rule
+from generator.rules.results import Evaluation
+
+if TYPE_CHECKING:
+    from generator.rules.program import Program
+
+VARIABLE = "OPSBOOK_ENGINE"
+NAMES = ("durable", "python")
+
+
+class RulesEngine(Protocol):
+    """What the planner needs of a back end."""
+
+    name: str
+
+    def evaluate(self, facts: Mapping[str, object]) -> Evaluation:
+        """The rules that fired for these facts, with what they matched, and the derived facts."""
+        ...
+
+    def close(self) -> None:
+        """Free what the back end holds outside Python's memory, now."""
+        ...
+
+
+@cache
+def durable_available() -> bool:
+    """Whether durable_rules' C core imports on this Python."""
+    try:
+        import durable_rules_engine  # noqa: F401
+        from durable import engine  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def chosen(name: str | None = None) -> str:
+    """The back end to run: `name`, else $OPSBOOK_ENGINE, else durable where it imports."""
+    wanted = name or os.environ.get(VARIABLE, "").strip()
+    if not wanted:
+        return "durable" if durable_available() else "python"
+    if wanted not in NAMES:
+        raise OpsbookError(Problem("", 0, 0, f"{VARIABLE}={wanted}: unknown rules engine; use {' or '.join(NAMES)}"))
+    if wanted == "durable" and not durable_available():
+        raise OpsbookError(Problem("", 0, 0, (
+            f"{VARIABLE}=durable: durable_rules does not import on this Python; unset {VARIABLE} "
+            "or set it to python (the pure-Python engine gives the same plans)")))
+    return wanted
+
+
+def make_engine(rules: Sequence[Rule], program: Program | None = None, name: str | None = None) -> RulesEngine:
+    """A ready engine for these rules; `program`, the durable compilation made before (e.g.
+    cached), spares the durable back end compiling them again."""
+    if chosen(name) == "python":
+        from generator.rules.python_engine import PythonEngine
+
+        return PythonEngine(rules)
+    from generator.rules.engine import Engine
+
+    return Engine(rules, program=program)
