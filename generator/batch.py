@@ -14,7 +14,7 @@ import datetime as dt
 import json
 import multiprocessing
 import traceback
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -275,6 +275,22 @@ def run_batch(job: Job, lines: list[tuple[int, str]], jobs: int,
         for chunk, results in zip(_chunks(lines), pool.imap(_chunk, _chunks(lines)), strict=True):
             yield from results
             progress(len(chunk))
+
+
+def plan_lines(lines: Iterable[tuple[int, str]], job: Job) -> Iterator[str]:
+    """The result line (JSON text, without its newline) of each numbered facts line, in order:
+    what `opsbook batch` writes for them. A line with problems gets its error record in place.
+    For a map step on a cluster (Dask, Spark): each part calls this on its own lines.
+
+        job = Job(Path("kb"), Path("rules"), (), "zh", None, False, "clients.jsonl")
+        bag = dask.bag.from_sequence(enumerate(texts, start=1), npartitions=8)
+        plans = bag.map_partitions(lambda part: list(plan_lines(part, job)))
+    """
+    _setup(job)
+    for number, raw in lines:
+        text = raw.strip().removeprefix("\ufeff")
+        if text:  # blank lines are no clients, as in a batch file
+            yield _one(number, text).text
 
 
 # A batch holds many clients of up to MAX_BYTES each; past this it is not a batch file.

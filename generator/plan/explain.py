@@ -10,6 +10,7 @@ from generator.plan.model import Plan, PlanItem, Reason
 from generator.plan.playbook import Playbook
 from generator.plan.whynot import candidates, misses, smallest_change
 from generator.plan.wording import OPS, condition, show
+from generator.render.labels import PRIORITY_NAMES
 from generator.rules.model import Rule
 
 WORDS = {
@@ -84,7 +85,8 @@ def explain_item(playbook: Playbook, facts: ClientFacts, plan: Plan, item_id: st
     title = cat.items[item_id].title(plan.lang)
     if item is not None:
         covers = f" ({words['covers']} {item.owner_role_title})" if item.owner_role != item.owner else ""
-        head = [f"{item_id} — {title}", f"{words['in']}: {words['priority']} {item.priority}, "
+        priority = PRIORITY_NAMES[plan.lang][item.priority]
+        head = [f"{item_id} — {title}", f"{words['in']}: {words['priority']} {priority}, "
                 f"{words['start']} {item.start.isoformat()}, {words['due']} {item.due.isoformat()}, "
                 f"{words['effort']} {item.effort:g}, {words['owner']} {item.owner_title}{covers}",
                 f"{words['timing']}:", *_timing(plan, item, words), f"{words['because']}:"]
@@ -125,7 +127,8 @@ def _why_not(playbook: Playbook, facts: ClientFacts, plan: Plan, item_id: str, t
     if not targets:
         return [*lines, words["none"]]
     lines.append(f"{words['could']}:")
-    for miss in misses(targets, facts.values):
+    # what the rules saw: the client's facts and the facts the plan derived from them
+    for miss in misses(targets, {**facts.values, **plan.derived}):
         lines.append(f"  - {miss.rule.id} ({miss.rule.layer}, {_where(miss.rule)}): "
                      f"{miss.rule.title_en if plan.lang == 'en' else miss.rule.title_zh}")
         for m in miss.failed:

@@ -8,14 +8,15 @@ each change. The first size that works is the smallest change.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
-from generator.kb.model import KB
+from generator.kb.model import KB, Fact, Kpi
 from generator.plan.planner import Catalogue
 from generator.rules.model import All, Any_, Condition, Leaf, Not, Rule
+from generator.rules.python_engine import PythonEngine
 from generator.rules.reference import evaluate_reference
-from generator.rules.results import Match, RuleError
+from generator.rules.results import Evaluation, Match, RuleError
 from generator.rules.semantics import explain
 
 Facts = Mapping[str, object]
@@ -44,12 +45,16 @@ def misses(rules: Sequence[Rule], facts: Facts) -> tuple[Miss, ...]:
     return tuple(out)
 
 
-def included(cat: Catalogue, rules: Sequence[Rule], facts: Facts, item_id: str) -> bool:
+def included(cat: Catalogue, rules: Sequence[Rule], facts: Facts, item_id: str,
+             evaluate: Callable[[Facts], Evaluation] | None = None) -> bool:
+    """Whether the rules put the item in a plan for these facts (`evaluate`, the reference
+    evaluator's answer by default)."""
     by_id = {r.id: r for r in rules}
     try:
-        fired = [by_id[f.rule] for f in evaluate_reference(rules, facts).fired]
+        evaluation = evaluate(facts) if evaluate is not None else evaluate_reference(rules, facts)
     except RuleError:
         return False  # facts on which the rules cannot settle include nothing
+    fired = [by_id[f.rule] for f in evaluation.fired]
     ins = any(item_id in cat.expand(t) for r in fired for t in r.then.include)
     outs = any(item_id in cat.expand(t) for r in fired for t in r.then.exclude)
     return ins and not outs
@@ -81,18 +86,47 @@ def _values(leaf: Leaf, facts: Facts, kb: KB) -> Iterator[object]:
             yield tuple(sorted({*have, str(v)}))
             yield tuple(x for x in have if x != v)
     elif leaf.op in ("in", "not_in", "eq", "ne"):
-        options = fact.value_ids if fact is not None and fact.values else ()
         listed = value if isinstance(value, tuple) else (value,)
         yield from listed
-        yield from (o for o in options if o not in listed)
-        if isinstance(value, bool):
-            yield not value
+        yield from _others(listed, fact)  # what `ne` and `not_in` need, the fact given or not
     elif leaf.op in ("lt", "le", "gt", "ge") and isinstance(value, int | float) and not isinstance(value, bool):
         step = _step(float(value), integer)
         for candidate in (value, value + step, value - step):
             yield int(candidate) if integer else round(float(candidate), 6)
     elif leaf.op == "exists":
         yield None
+        yield from _given(fact, kb.kpi_by_id.get(leaf.fact.removeprefix("kpis.")) if fact is None else None)
+
+
+def _others(listed: Sequence[object], fact: Fact | None) -> Iterator[object]:
+    """Values of the fact other than the listed ones: its declared values, the other truth
+    value, or a number next to the listed ones."""
+    if fact is not None and fact.values:
+        yield from (o for o in fact.value_ids if o not in listed)
+    elif (fact is not None and fact.type == "bool") or any(isinstance(v, bool) for v in listed):
+        yield from (b for b in (True, False) if b not in listed)
+    elif fact is not None and fact.type in ("integer", "number"):
+        numbers = [float(v) for v in listed if isinstance(v, int | float) and not isinstance(v, bool)]
+        step = 1.0 if fact.type == "integer" else 0.05
+        for candidate in (max(numbers, default=0.0) + step, min(numbers, default=0.0) - step):
+            if (fact.min is None or candidate >= fact.min) and (fact.max is None or candidate <= fact.max):
+                yield int(candidate) if fact.type == "integer" else round(candidate, 6)
+
+
+def _given(fact: Fact | None, kpi: Kpi | None) -> Iterator[object]:
+    """A value that gives a fact that is not given (for `exists: true`): a KPI's warning level,
+    a fact's first declared value, true, or its lowest number."""
+    if kpi is not None:
+        yield float(kpi.warning if kpi.warning is not None else kpi.min)
+    if fact is None:
+        return
+    if fact.values:
+        yield (fact.value_ids[0],) if fact.type == "list" else fact.value_ids[0]
+    elif fact.type == "bool":
+        yield True
+    elif fact.type in ("integer", "number"):
+        low = fact.min if fact.min is not None else 0
+        yield int(low) if fact.type == "integer" else float(low)
 
 
 def _options(relevant: Sequence[Rule], derived: set[str], facts: Facts, kb: KB) -> list[Change]:
@@ -142,6 +176,7 @@ def smallest_change(kb: KB, cat: Catalogue, rules: Sequence[Rule], facts: Facts,
                     targets: Sequence[Rule]) -> tuple[Change, ...] | None:
     derived = {name for r in rules for name, _ in r.then.set} | {f.id for f in kb.facts if f.derived}
     options = _options(_relevant(rules, targets), derived, facts, kb)
+    evaluate = PythonEngine(rules).evaluate  # the same answers as the reference, compiled: many are asked
     for size in range(1, MAX_SIZE + 1):
         for combo in itertools.combinations(options, size):
             if len({fact for fact, _ in combo}) < size:
@@ -152,6 +187,6 @@ def smallest_change(kb: KB, cat: Catalogue, rules: Sequence[Rule], facts: Facts,
                     changed.pop(fact, None)
                 else:
                     changed[fact] = value
-            if included(cat, rules, changed, item_id):
+            if included(cat, rules, changed, item_id, evaluate):
                 return combo
     return None
