@@ -52,11 +52,41 @@ def wall(cmd: list[str], runs: int, env: dict[str, str] | None = None) -> float:
     return median_time(once, runs)
 
 
+def durable_shards(playbook: object) -> list[tuple[object, str]]:
+    """The durable rulesets of the playbook's rules, whichever back end plans: the baseline."""
+    from generator.rules.engine import Engine
+
+    engine = playbook.engine  # type: ignore[attr-defined]
+    if not isinstance(engine, Engine):
+        engine = Engine(playbook.ruleset.rules)  # type: ignore[attr-defined]
+        _KEEP.append(engine)  # its rulesets live as long as the engine
+    return engine.rulesets()  # type: ignore[return-value]
+
+
+_KEEP: list[object] = []
+
+
+def engines(runs: int) -> Row:
+    """Evaluate only, per client: the pure-Python back end against the durable one."""
+    from generator.rules.engine import Engine
+    from generator.rules.python_engine import PythonEngine
+
+    playbook = load_playbook(ROOT / "kb", ROOT / "rules")
+    durable, python = Engine(playbook.ruleset.rules), PythonEngine(playbook.ruleset.rules)
+    facts = [load_facts(p, playbook.kb).values for p in EXAMPLES]
+    ours, theirs = [], []
+    for _ in range(runs):  # interleaved, so both see the same machine
+        ours.append(median_time(lambda: [python.evaluate(f) for f in facts], 1) / len(facts))
+        theirs.append(median_time(lambda: [durable.evaluate(f) for f in facts], 1) / len(facts))
+    a, b = statistics.median(ours), statistics.median(theirs)
+    return ("evaluate one client: pure-Python engine", f"{a * 1e3:.3f} ms", f"durable engine {b * 1e3:.3f} ms",
+            f"{a / b:.2f}x", "<= 1.5x")
+
+
 def warm_one_client(runs: int) -> Row:
     """evaluate + plan of one client, against durable's own assertion of the same facts."""
     playbook = load_playbook(ROOT / "kb", ROOT / "rules")
-    engine = playbook.engine
-    shards = engine.rulesets()
+    shards = durable_shards(playbook)
     host = durable_host.host()
     ours, raw = [], []
     for path in EXAMPLES:
@@ -108,8 +138,7 @@ def batch(clients: int) -> Row:
 
 def warm_raw_rate() -> float:
     playbook = load_playbook(ROOT / "kb", ROOT / "rules")
-    engine = playbook.engine
-    shards = engine.rulesets()
+    shards = durable_shards(playbook)
     host = durable_host.host()
     facts = [load_facts(p, playbook.kb) for p in EXAMPLES]
     encoded = [[(name, json.loads(fact_json(s.slots, f.values, "1"))) for s, name in shards] for f in facts]
@@ -173,6 +202,7 @@ def main() -> None:
     rows: list[Row] = []
     if "warm" in wanted:
         rows.append(warm_one_client(5 if args.quick else 30))
+        rows.append(engines(5 if args.quick else 30))
     if "batch" in wanted:
         rows.append(batch(1000))
     if "cold" in wanted:
