@@ -1,7 +1,10 @@
-"""`lint`: quality warnings a consultant acts on, beyond what validation refuses."""
+"""`lint`: quality warnings a consultant acts on, beyond what validation refuses: unreachable
+items, rules that never fire or are shadowed, unused facts and KPIs, KPI comparisons on a KPI's
+good side, one piece of work done twice (generator.lint_duplicates), translations."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,8 +13,18 @@ from typing import Any
 from generator.errors import Problem
 from generator.kb.documents import Index
 from generator.kb.loader import JsonPath
-from generator.kb.model import KB
+from generator.kb.model import KB, Kpi
+from generator.lint_duplicates import (
+    duplicate_work,
+    example_files,
+    example_plans,
+    lone_work,
+    near_duplicates,
+)
+from generator.plan.model import Plan
 from generator.plan.planner import Catalogue, catalogue
+from generator.plan.targets import NEGATED
+from generator.plan.wording import show
 from generator.rules.logic import implies, satisfiable
 from generator.rules.model import All, Any_, Condition, Leaf, Not, Rule
 from generator.rules.ruleset import RuleSet
@@ -20,8 +33,9 @@ from generator.validate import validate_playbook
 
 # Facts that describe the client for the plan's heading, not for rules to test.
 # Facts the planner reads (names, dates, staffing, calendar), not the rules.
-METADATA_FACTS = {"client.name", "client.note", "start_date", "team", "plan_share", "country"}
+METADATA_FACTS = {"client.name", "client.note", "start_date", "team", "plan_share", "country", "lang"}
 _CJK = re.compile(r"[\u3400-\u9fff]")
+START = dt.date(2026, 1, 5)  # an example without a start date: its plan is read for content, not dates
 
 
 def _warn(loc: tuple[str, int, int] | None, message: str) -> Problem:
@@ -29,14 +43,19 @@ def _warn(loc: tuple[str, int, int] | None, message: str) -> Problem:
     return Problem(path, line, col, message, "warning")
 
 
-def _facts_in(cond: Condition | None) -> Iterator[str]:
+def _leaves(cond: Condition | None, negated: bool = False) -> Iterator[tuple[Leaf, bool]]:
+    """Every leaf of a condition, with whether it sits under an odd number of `not`s."""
     if isinstance(cond, Leaf):
-        yield cond.fact
+        yield cond, negated
     elif isinstance(cond, Not):
-        yield from _facts_in(cond.child)
+        yield from _leaves(cond.child, not negated)
     elif isinstance(cond, All | Any_):
         for child in cond.children:
-            yield from _facts_in(child)
+            yield from _leaves(child, negated)
+
+
+def _facts_in(cond: Condition | None) -> Iterator[str]:
+    return (leaf.fact for leaf, _ in _leaves(cond))
 
 
 def unreachable(kb: KB, ruleset: RuleSet, cat: Catalogue) -> Iterator[Problem]:
@@ -91,6 +110,45 @@ def unused_facts(kb: KB, ruleset: RuleSet) -> Iterator[Problem]:
             yield _warn(fact.loc, f"fact `{fact.id}` is declared but no rule uses it")
 
 
+def unused_kpis(kb: KB, ruleset: RuleSet) -> Iterator[Problem]:
+    """A KPI no rule reads never drives a plan: its value changes nothing."""
+    used = {f for r in ruleset.rules for f in _facts_in(r.when)}
+    for kpi in kb.kpis:
+        if f"kpis.{kpi.id}" not in used:
+            yield _warn(kpi.loc, f"KPI `{kpi.id}` is read by no rule, so its value never changes a plan: add a "
+                                 f"rule that compares `kpis.{kpi.id}` with its levels, or drop the KPI")
+
+
+def _flags(kb: KB, rule: Rule) -> Iterator[tuple[Leaf, Kpi, float]]:
+    """The rule's plain comparisons of a KPI with a level (not under a `not`)."""
+    for leaf, negated in _leaves(rule.when):
+        kpi = kb.kpi_by_id.get(leaf.fact.removeprefix("kpis.")) if leaf.fact.startswith("kpis.") else None
+        level = leaf.value
+        if kpi is not None and not negated and leaf.op in NEGATED and isinstance(level, int | float) \
+                and not isinstance(level, bool):
+            yield leaf, kpi, float(level)
+
+
+def kpi_good_side(kb: KB, ruleset: RuleSet) -> Iterator[Problem]:
+    """A plain comparison of a KPI in a rule that adds work is read as a flag on the KPI's bad side
+    (the plan's KPI targets are the far side of it); on the good side it would aim the wrong way."""
+    for rule in ruleset.rules:
+        flags = _flags(kb, rule) if rule.then.include else iter(())
+        for leaf, kpi, level in flags:
+            if kpi.bad_side(leaf.op, level):
+                continue
+            guard = f"not: {{fact: {leaf.fact}, {NEGATED[leaf.op]}: {show(level)}}}"
+            yield _warn(rule.location, f"rule `{rule.id}` acts on `{leaf.fact} {leaf.op} {show(level)}`, the good "
+                                       f"side of `{kpi.id}` ({_good(kpi)}): plans would aim the KPI the wrong way; "
+                                       f"state it as a guard, `{guard}` (with `exists: true`)")
+
+
+def _good(kpi: Kpi) -> str:
+    if kpi.band is not None:
+        return f"healthy from {show(kpi.band.low)} to {show(kpi.band.high)}"
+    return kpi.direction.replace("_", " ")
+
+
 def _texts(data: Any, path: JsonPath) -> Iterator[tuple[JsonPath, dict[str, Any]]]:
     if isinstance(data, dict):
         if isinstance(data.get("zh"), str) and isinstance(data.get("en"), str):
@@ -118,6 +176,23 @@ def translations(index: Index) -> Iterator[Problem]:
                                   f"update it, then set `en_src: {text_hash(zh)}`", severity="warning")
 
 
+def work_done_twice(kb_dir: Path, rules_dir: Path, ruleset: RuleSet, cat: Catalogue) -> Iterator[Problem]:
+    """Plan every example of the playbook (each once) and report work its plan does twice."""
+    from generator.facts import load_facts
+    from generator.plan.playbook import load_playbook
+
+    playbook = load_playbook(kb_dir, rules_dir)
+
+    def plan(path: Path) -> Plan:
+        facts = load_facts(path, playbook.kb)
+        return playbook.plan(facts, "en", facts.start_date or START)
+
+    plans, problems = example_plans(example_files(kb_dir), plan)
+    yield from problems
+    where = {r.id: r.location for r in ruleset.rules}
+    yield from duplicate_work(plans, cat.items, where.get)
+
+
 def lint(kb_dir: Path, rules_dir: Path) -> tuple[Problem, ...]:
     """Validation problems first; then, on a valid playbook, the quality warnings."""
     from generator.rules.layers import load_ruleset
@@ -126,10 +201,12 @@ def lint(kb_dir: Path, rules_dir: Path) -> tuple[Problem, ...]:
     problems = list(result.problems)
     if result.kb is None or any(p.severity == "error" for p in problems):
         return tuple(problems)
-    ruleset = load_ruleset(rules_dir, result.kb)
-    cat = catalogue(result.kb, ruleset.items)
-    index = result.index
-    for found in (unreachable(result.kb, ruleset, cat), never_fire(ruleset), shadowed(ruleset, cat),
-                  unused_facts(result.kb, ruleset), translations(index)):
+    kb = result.kb
+    ruleset = load_ruleset(rules_dir, kb)
+    cat = catalogue(kb, ruleset.items)
+    for found in (unreachable(kb, ruleset, cat), never_fire(ruleset), shadowed(ruleset, cat),
+                  unused_facts(kb, ruleset), unused_kpis(kb, ruleset), kpi_good_side(kb, ruleset),
+                  near_duplicates(cat.items.values()), lone_work(cat.items.values()),
+                  work_done_twice(kb_dir, rules_dir, ruleset, cat), translations(result.index)):
         problems.extend(found)
     return tuple(sorted(set(problems)))

@@ -7,9 +7,10 @@ from pathlib import Path
 import click
 
 from generator.cli.common import default_kb, default_rules, playbook_folders, report, user_errors
+from generator.cli.help import examples
 
 
-@click.command()
+@click.command(epilog=examples("opsbook lint", "opsbook lint --strict", "opsbook lint --stamp"))
 @playbook_folders
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too.")
 @click.option("--stamp", is_flag=True,

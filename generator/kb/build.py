@@ -8,6 +8,7 @@ from generator.kb.documents import Entry, Index
 from generator.kb.model import (
     KB,
     PHASES,
+    Band,
     Fact,
     FactValue,
     Handbook,
@@ -53,7 +54,7 @@ def _item(entry: Entry, step: str) -> Item:
                 due_days=d["due_days"], effort=float(d["effort"]), cadence=d.get("cadence", "once"),
                 evidence=_opt(d.get("evidence")),
                 depends_on=tuple(d.get("depends_on", ())), templates=tuple(d.get("templates", ())),
-                **_common(entry))
+                work=d.get("work"), **_common(entry))
 
 
 def _step(entry: Entry) -> Step:
@@ -85,10 +86,12 @@ def _role(entry: Entry) -> Role:
 def _kpi(entry: Entry) -> Kpi:
     d = entry.data
     limits = d.get("thresholds") or {}
+    band = d.get("band")
     return Kpi(name=text(d["name"]), definition=text(d["definition"]), formula=text(d["formula"]),
                unit=d["unit"], direction=d["direction"], min=d["range"]["min"], max=d["range"].get("max"),
                warning=limits.get("warning"), critical=limits.get("critical"), domain=d["domain"],
-               **_common(entry))
+               band=Band(band["low"], band["high"], band.get("critical_low"), band.get("critical_high"))
+               if band else None, **_common(entry))
 
 
 def _term(entry: Entry) -> Term:

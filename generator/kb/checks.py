@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterator
 
 from generator.errors import Problem, suggest
@@ -239,30 +240,69 @@ def _range(entry: Entry, low: object, high: object) -> Iterator[Problem]:
         yield entry.problem("max", f"max {high} is below min {low}")
 
 
+def _outside(value: object, low: object, high: object) -> bool:
+    return isinstance(value, int | float) and (
+        (isinstance(low, int | float) and value < low) or (isinstance(high, int | float) and value > high))
+
+
+def _span(low: object, high: object) -> str:
+    return f"{low} to {high if high is not None else 'any'}"
+
+
+def _one_sided(entry: Entry, low: object, high: object) -> Iterator[Problem]:
+    limits = entry.data.get("thresholds") or {}
+    warn, crit = limits.get("warning"), limits.get("critical")
+    for name, value in (("warning", warn), ("critical", crit)):
+        if _outside(value, low, high):
+            yield entry.problem(
+                ("thresholds", name), f"{name} threshold {value} is outside the KPI's range ({_span(low, high)})"
+            )
+    if isinstance(warn, int | float) and isinstance(crit, int | float):
+        higher = entry.data.get("direction") == "higher_is_better"
+        if (higher and crit > warn) or (not higher and crit < warn):
+            side = "below" if higher else "above"
+            yield entry.problem(
+                ("thresholds", "critical"),
+                f"critical threshold must lie {side} the warning threshold for a KPI where "
+                f"{'higher' if higher else 'lower'} is better",
+            )
+
+
+# A band's levels from the lowest up: each must not lie above the next.
+BAND_ORDER = ("critical_low", "low", "high", "critical_high")
+
+
+def _band(entry: Entry, low: object, high: object) -> Iterator[Problem]:
+    band = entry.data.get("band")
+    if not isinstance(band, dict):
+        yield entry.problem("direction", "a KPI read as a band needs `band: {low, high}`: the healthy values "
+                            "lie between them")
+        return
+    if "thresholds" in entry.data:
+        yield entry.problem("thresholds", "a band KPI keeps its levels in `band` (`low`, `high`, `critical_low`, "
+                            "`critical_high`): drop `thresholds`")
+    for name in BAND_ORDER:
+        if _outside(band.get(name), low, high):
+            yield entry.problem(("band", name), f"band {name} {band[name]} is outside the KPI's range "
+                                f"({_span(low, high)})")
+    given = [(name, band[name]) for name in BAND_ORDER if isinstance(band.get(name), int | float)]
+    for (first, a), (second, b) in itertools.pairwise(given):
+        if a > b or (a == b and (first, second) == ("low", "high")):
+            yield entry.problem(("band", second), f"band {second} {b} must lie above {first} {a}")
+
+
 def check_kpis(index: Index) -> Iterator[Problem]:
     for entry in index.of("kpi"):
         rng = entry.data.get("range") or {}
         low, high = rng.get("min"), rng.get("max")
         yield from _range(entry, low, high)
-        limits = entry.data.get("thresholds") or {}
-        warn, crit = limits.get("warning"), limits.get("critical")
-        for name, value in (("warning", warn), ("critical", crit)):
-            outside = isinstance(value, int | float) and (
-                (isinstance(low, int | float) and value < low) or (isinstance(high, int | float) and value > high))
-            if outside:
-                span = f"{low} to {high if high is not None else 'any'}"
-                yield entry.problem(
-                    ("thresholds", name), f"{name} threshold {value} is outside the KPI's range ({span})"
-                )
-        if isinstance(warn, int | float) and isinstance(crit, int | float):
-            higher = entry.data.get("direction") == "higher_is_better"
-            if (higher and crit > warn) or (not higher and crit < warn):
-                side = "below" if higher else "above"
-                yield entry.problem(
-                    ("thresholds", "critical"),
-                    f"critical threshold must lie {side} the warning threshold for a KPI where "
-                    f"{'higher' if higher else 'lower'} is better",
-                )
+        if entry.data.get("direction") == "band":
+            yield from _band(entry, low, high)
+            continue
+        if "band" in entry.data:
+            yield entry.problem("band", "`band` is for KPIs with `direction: band`: set the direction, or give "
+                                "`thresholds` instead")
+        yield from _one_sided(entry, low, high)
     kpis = index.ids("kpi")
     anchor = next(iter(index.of("kpi")), None)
     for kpi in CORE_KPIS:

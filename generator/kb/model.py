@@ -43,6 +43,7 @@ class Item:
     completion: bool
     loc: Loc = field(default=NOWHERE, compare=False)
     templates: tuple[str, ...] = ()  # templates the item's work uses
+    work: str | None = None  # the piece of work, where another item is the same work (see `opsbook lint`)
 
 
 @dataclass(frozen=True)
@@ -104,25 +105,47 @@ class Role:
 
 
 @dataclass(frozen=True)
+class Band:
+    """The healthy values of a KPI read as a band: inside `low`..`high` is fine, outside on
+    either side is at the warning level; the critical levels lie beyond, where given."""
+
+    low: float
+    high: float
+    critical_low: float | None = None
+    critical_high: float | None = None
+
+
+@dataclass(frozen=True)
 class Kpi:
     id: str
     name: Text
     definition: Text
     formula: Text
     unit: str
-    direction: str
+    direction: str  # higher_is_better, lower_is_better or band
     min: float
     max: float | None
-    warning: float | None
+    warning: float | None  # one-sided KPIs; a band's levels are in `band`
     critical: float | None
     domain: str
     sources: tuple[str, ...]
     completion: bool
     loc: Loc = field(default=NOWHERE, compare=False)
+    band: Band | None = None
 
     @property
     def higher_is_better(self) -> bool:
         return self.direction == "higher_is_better"
+
+    def bad_side(self, op: str, level: float) -> bool:
+        """Whether `value <op> level` holding says the value is on the KPI's bad side: below a
+        higher-is-better KPI's level, above a lower-is-better one's, outside a band."""
+        below = op in ("lt", "le")
+        if op not in ("lt", "le", "gt", "ge"):
+            return False
+        if self.band is not None:
+            return level <= self.band.low if below else level >= self.band.high
+        return below == self.higher_is_better
 
 
 @dataclass(frozen=True)

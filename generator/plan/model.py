@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import NamedTuple
 
 from generator.rules.results import Match
@@ -144,6 +145,21 @@ class Workload:
     unsustained: tuple[str, ...]  # recurring items whose steady load does not fit their owner's time
 
 
+class Target(NamedTuple):
+    """A KPI the plan sets out to move: where it is, where it should be by when, and the rule
+    whose level that is (see generator.plan.targets for how each is chosen)."""
+
+    kpi: str
+    current: float | None  # the client's value; None when the facts do not give it
+    op: str  # ge, gt, le or lt: the value should be `op` the target
+    target: float
+    date: dt.date
+    rule: str
+    layer: str
+    title: str  # the rule's title, in the plan's language
+    item: str  # the item whose due date is the date
+
+
 @dataclass(frozen=True)
 class Plan:
     client_name: str
@@ -159,6 +175,12 @@ class Plan:
     derived: Mapping[str, object]
     workload: Workload
 
-
     def item(self, item_id: str) -> PlanItem | None:
         return next((i for i in self.items if i.id == item_id), None)
+
+    @cached_property
+    def targets(self) -> tuple[Target, ...]:
+        """The plan's KPI targets, read from its own items and facts (worked out once)."""
+        from generator.plan.targets import plan_targets  # it reads this module's types
+
+        return plan_targets(self)

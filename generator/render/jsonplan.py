@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from generator.plan.model import FORMAT, Plan, PlanItem, Reason
+from generator.plan.model import FORMAT, Plan, PlanItem, Reason, Target
 
 
 def _jsonable(value: object) -> Any:
@@ -47,6 +47,12 @@ def _workload(plan: Plan) -> dict[str, Any]:
     }
 
 
+def _target(target: Target) -> dict[str, Any]:
+    return {"kpi": target.kpi, "current": target.current, "op": target.op, "target": target.target,
+            "date": target.date.isoformat(), "item": target.item, "rule": target.rule, "layer": target.layer,
+            "title": target.title}
+
+
 def plan_to_dict(plan: Plan) -> dict[str, Any]:
     client: dict[str, Any] = {"name": plan.client_name}
     if plan.client_note:
@@ -61,6 +67,7 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
         "facts": {k: _jsonable(v) for k, v in plan.facts.items()},
         "derived": {k: _jsonable(v) for k, v in plan.derived.items()},
         **_workload(plan),
+        "targets": [_target(t) for t in plan.targets],
         "items": [_item(i) for i in plan.items],
         "excluded": [{"id": e.id, "title": e.title, "excluded_by": [_reason(r) for r in e.excluded_by]}
                      for e in plan.excluded],

@@ -1,17 +1,20 @@
-"""The one-screen summary a Markdown plan opens with: the critical items, the first 30 days
-by person, and the work that does not fit the team's time."""
+"""The one-screen summary a Markdown plan opens with: the KPI targets, the critical items, the
+first 30 days by person, and the work that does not fit the team's time."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
 
-from generator.plan.model import Plan, PlanItem
-from generator.render.labels import LABELS, counted, dates, md, number
+from generator.plan.model import Plan, PlanItem, Target
+from generator.plan.wording import show
+from generator.render.labels import LABELS, TARGET_OPS, counted, dates, md, number
 from generator.render.timeline import FIRST_DAYS, Days, by_start, load, owners, work
 
 MAX_CRITICAL = 5  # more would push the first 30 days off the first screen
 MAX_NAMED = 3  # items named per person; the rest are counted
+MAX_TARGETS = 4  # table rows; the later targets share one line (all are in the JSON plan)
+MAX_SHORT = 5  # owners whose work does not fit, one line each; the others are named in one line
 
 
 def _named(plan: Plan, items: Sequence[PlanItem], with_start: bool) -> str:
@@ -25,6 +28,33 @@ def _named(plan: Plan, items: Sequence[PlanItem], with_start: bool) -> str:
 
 def _title(plan: Plan, owner: str) -> str:
     return md(plan.workload.titles.get(owner, owner))
+
+
+def _target_row(plan: Plan, target: Target) -> str:
+    words = LABELS[plan.lang]
+    current = words["not_given"] if target.current is None else show(target.current)
+    rule = f"{md(target.title)} (`{target.rule}`)" if target.title else f"`{target.rule}`"
+    cells = (f"`{target.kpi}`", current, f"{TARGET_OPS[target.op]} {show(target.target)}",
+             target.date.isoformat(), rule)
+    return "| " + " | ".join(cells) + " |"
+
+
+def targets(plan: Plan) -> list[str]:
+    """The KPIs the plan sets out to move: now, the level to reach, by when, and the rule."""
+    words = LABELS[plan.lang]
+    if not plan.targets:
+        given = any(name.startswith("kpis.") for name in plan.facts)
+        return [f"### {words['targets']}", "", words["no_targets" if given else "no_kpis"], ""]
+    head = (words["kpi"], words["current"], words["target"], words["by"], words["set_by"])
+    # the table right under its heading: the summary has one screen for all its parts
+    lines = [f"### {words['targets']}", "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    lines += [_target_row(plan, t) for t in plan.targets[:MAX_TARGETS]]
+    later = plan.targets[MAX_TARGETS:]
+    if later:
+        named = words["list_sep"].join(words["named"].format(
+            title=f"`{t.kpi}` {TARGET_OPS[t.op]} {show(t.target)}", date=t.date.isoformat()) for t in later)
+        lines += ["", words["more_targets"].format(n=len(later), targets=named)]
+    return [*lines, ""]
 
 
 def critical(plan: Plan) -> list[str]:
@@ -88,7 +118,11 @@ def not_fitting(plan: Plan) -> list[str]:
     short = [o for o, _ in sorted(workload.late_short.items(), key=lambda pair: -pair[1])]  # the most first
     ordered = short + [o for o in owners(plan) if recurring.get(o) and o not in workload.late_short]
     lines = [f"### {words['not_fit']}", ""]
-    lines += [f"- {_short_of_time(plan, o, workload.late_short.get(o, 0.0), recurring.get(o, []))}" for o in ordered]
+    lines += [f"- {_short_of_time(plan, o, workload.late_short.get(o, 0.0), recurring.get(o, []))}"
+              for o in ordered[:MAX_SHORT]]
+    if len(ordered) > MAX_SHORT:
+        others = words["name_sep"].join(_title(plan, o) for o in ordered[MAX_SHORT:])
+        lines.append(f"- {words['also_short'].format(n=len(ordered) - MAX_SHORT, owners=others)}")
     if not ordered:
         return [*lines, words["all_fits"], ""]
     return [*lines, "", words["fit_hint"].format(share=number(workload.share * 100)), ""]
@@ -96,4 +130,5 @@ def not_fitting(plan: Plan) -> list[str]:
 
 def summary(plan: Plan) -> list[str]:
     days = Days(plan)
-    return [f"## {LABELS[plan.lang]['glance']}", "", *critical(plan), *first_days(plan, days), *not_fitting(plan)]
+    return [f"## {LABELS[plan.lang]['glance']}", "", *targets(plan), *critical(plan), *first_days(plan, days),
+            *not_fitting(plan)]
