@@ -6,16 +6,20 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import unicodedata
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from generator.errors import OpsbookError, Problem, suggest
 from generator.kb.loader import Document, JsonPath, control_character, parse_yaml, read_text
 from generator.kb.model import KB, Fact
+
+if TYPE_CHECKING:
+    from decimal import Decimal
 
 FactValue = str | int | float | bool | tuple[str, ...]
 COUNTRY_EXAMPLES = "CN, US, DE, JP or GB"
@@ -27,6 +31,8 @@ LATEST_DATE = dt.date(2999, 12, 31)  # a schedule from later would run past the 
 _HIDDEN = re.compile("[\x85\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 # Facts given as a mapping of ids to numbers, flattened to `kpis.<id>` and `team.<role>`.
 _MAP_TYPES = ("kpis", "team")
+LANGS = ("zh", "en")  # the values of the `lang` fact, and of every command's --lang
+DEFAULT_LANG = "zh"
 
 
 @dataclass(frozen=True)
@@ -44,6 +50,18 @@ class ClientFacts:
     def start_date(self) -> dt.date | None:
         raw = self.values.get("start_date")
         return dt.date.fromisoformat(raw) if isinstance(raw, str) else None
+
+    @property
+    def lang(self) -> str | None:
+        """The plan language the facts ask for (`lang: en`), if any."""
+        raw = self.values.get("lang")
+        return raw if isinstance(raw, str) and raw in LANGS else None
+
+
+def plan_lang(facts: ClientFacts, given: str | None = None) -> str:
+    """The language to write a plan in: `given` (the command's --lang) when there is one, else
+    the facts' `lang` (the interview records the language it was answered in), else Chinese."""
+    return given or facts.lang or DEFAULT_LANG
 
 
 def load_facts(path: Path, kb: KB, shown: str | None = None) -> ClientFacts:
@@ -207,9 +225,8 @@ def normalise(fact: Fact, raw: Any) -> tuple[FactValue | None, str | None]:
     if kind in ("integer", "number"):
         return _number(fact, raw)
     if kind == "date":
-        try:
-            day = dt.date.fromisoformat(str(raw).strip())
-        except ValueError:
+        day = iso_day(str(raw).strip())
+        if day is None:
             return None, f"expects a date as YYYY-MM-DD, got `{_written(raw)}`"
         if day > LATEST_DATE:
             return None, f"{day.isoformat()} is too late: give a date up to {LATEST_DATE.isoformat()}"
@@ -219,6 +236,20 @@ def normalise(fact: Fact, raw: Any) -> tuple[FactValue | None, str | None]:
     if kind in _MAP_TYPES:
         return None, f"expects a mapping ({fact.type}: {{id: number, ...}}), got `{_written(raw)}`"
     return None, f"cannot be given directly (type {kind})"
+
+
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def iso_day(text: str) -> dt.date | None:
+    """The day `text` writes as YYYY-MM-DD; None for anything else (Python's own reader also
+    takes 20270104 and 2027-W01-1, which people do not mean as dates)."""
+    if not _ISO_DAY.fullmatch(text):
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
 
 
 def _enum(fact: Fact, raw: Any) -> tuple[str | None, str | None]:
@@ -282,6 +313,49 @@ def _country(raw: Any) -> tuple[str | None, str | None]:
 
 def _fmt(number: float | None) -> str:
     return "" if number is None else f"{number:g}"
+
+
+# ------------------------------------------------------------------ numbers as people type them
+# Words people put after a number, by the unit of what they answer (a KPI's `unit`, or
+# `people` for head counts). Only these are understood; any other word makes it no number.
+UNIT_WORDS = {
+    "people": ("人", "名", "位", "个人", "people", "persons", "person", "staff", "employees", "heads"),
+    "times": ("次", "倍", "times", "x", "×"),
+    "score": ("分", "points", "point", "pts"),
+    "days": ("天", "日", "days", "day"),
+}
+_SCALES = {"": 1, "k": 1_000, "千": 1_000, "万": 10_000, "亿": 100_000_000}
+_TYPED = re.compile(r"(?:约|大约|about|around|~|≈)?\s*"
+                    r"(?P<digits>[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[+-]?\.\d+)\s*"
+                    r"(?P<scale>k|千|万|亿)?\s*(?P<percent>%|percent|pct)?\s*(?P<word>.*?)")
+
+
+class Typed(NamedTuple):
+    """A number read from what a person typed; `percent` when it was written as one (`30%`)."""
+
+    number: Decimal
+    percent: bool
+
+
+def typed_number(text: str, unit: str = "") -> Typed | None:
+    """Read `12`, `１２` (full-width), `1,200`, `1.2万`, `30%` (0.3), `−5%` and a unit word of
+    `unit` after the number (`12人`, `12 people`, `4次`); None when the text is no such number.
+    Exact decimal arithmetic: `3.5%` is 0.035, not 0.035000000000000003."""
+    from decimal import Decimal, InvalidOperation  # only the interview reads typed numbers
+
+    flat = unicodedata.normalize("NFKC", text).replace("\u2212", "-").strip().casefold()
+    found = _TYPED.fullmatch(flat)
+    if found is None:
+        return None
+    word = found["word"].strip()
+    if word and word not in UNIT_WORDS.get(unit, ()):
+        return None
+    try:
+        number = Decimal(found["digits"].replace(",", "")) * _SCALES[found["scale"] or ""]
+    except InvalidOperation:
+        return None
+    percent = found["percent"] is not None
+    return Typed(number / 100 if percent else number, percent)
 
 
 def facts_schema(kb: KB) -> dict[str, Any]:

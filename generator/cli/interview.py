@@ -2,36 +2,42 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import click
-import yaml
 
 from generator.cli.common import default_kb, user_errors
+from generator.cli.help import examples
 
 
-@click.command()
+@click.command(epilog=examples("opsbook interview -o my-business.yaml", "opsbook interview --lang en > facts.yaml",
+                               "opsbook interview --plain < answers.txt > facts.yaml"))
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), default=None,
-              help="Write the facts file here (default: standard output).")
-@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+              help="Write the facts file here (default: standard output; the questions go to standard error).")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+              help="Language of the questions; recorded in the facts file as the plans' language.")
+@click.option("--plain", is_flag=True,
+              help="Numbered prompts instead of arrow keys (always so when input is not a terminal).")
 @click.option("--force", is_flag=True, help="Overwrite an existing output file.")
 @user_errors
-def interview(output: Path | None, lang: str, force: bool) -> None:
-    """Ask the questions about your business and write a facts file for `opsbook plan`."""
-    from generator.interview import interview as run
-    from generator.output import check_target, write_atomic
+def interview(output: Path | None, lang: str, plain: bool, force: bool) -> None:
+    """Ask the questions about your business and write a facts file for `opsbook plan`.
+
+    Type < to go back a question; every answer is shown for review before anything is written.
+    Answers may be piped in, one per line, ending with an empty line that confirms the review."""
+    from generator.interview import WORDS, frontend
+    from generator.interview import interview as conduct
+    from generator.output import check_target, write_atomic, write_stdout
     from generator.plan.playbook import load_kb
 
     exists = "file exists: add --force to overwrite it"
     if output is not None:
         check_target(output, replace=force, exists=exists)
     kb = load_kb(default_kb())
-    answers = run(kb, lang, lambda q: str(click.prompt(q, default="", show_default=False)),
-                  lambda text: click.echo(text, err=True))
-    text = "# Facts about the business, written by `opsbook interview`; use with `opsbook plan`.\n" + yaml.safe_dump(
-        answers, allow_unicode=True, sort_keys=False)
+    text = conduct(kb, frontend(lang, plain), dt.date.today())
     if output is None:
-        click.echo(text, nl=False)
+        write_stdout(text.encode("utf-8"))
         return
     write_atomic(output, text.encode("utf-8"), replace=force, exists=exists)
-    click.echo(f"wrote {output}", err=True)
+    click.echo(WORDS[lang]["wrote"].format(path=output), err=True)

@@ -53,6 +53,7 @@ def test_explain_unknown_id_suggests(run_cli) -> None:
 ANSWERS = [
     "Test Co", "", "99", "retail", "1", "growth", "3", "1,6", "yes", "no", "0", "12",
     "increase_revenue,2", "", "0.3", "", "1.5", "0.04", "", "", "", "", "", "2027-01-04", "0.4", "Germany", "de",
+    "",  # the review: an empty line confirms
 ]
 
 
@@ -60,7 +61,9 @@ def test_interview_reasks_and_writes_a_valid_facts_file(run_cli, playbook, tmp_p
     target = tmp_path / "facts.yaml"
     code, _, err = run_cli("interview", "--lang", "en", "-o", str(target), input="\n".join(ANSWERS) + "\n")
     assert code == 0, err
-    assert "Invalid" in err, "a wrong answer is asked again"
+    assert "\"99\" is not one of the choices" in err, "a wrong answer is asked again"
+    assert "0 is out of range" in err and "1.5 is out of range. If you mean 1.5%, type 1.5%." in err
+    assert "\"Germany\" is not a country code" in err
     facts = load_facts(target, playbook.kb)
     values = facts.values
     assert values["industry"] == "retail" and values["business_model"] == "b2b"
@@ -75,7 +78,7 @@ def test_interview_reasks_and_writes_a_valid_facts_file(run_cli, playbook, tmp_p
 
 def test_interview_in_chinese_takes_labels_as_answers(run_cli, playbook, tmp_path: Path) -> None:
     answers = ["测试公司", "", "零售", "企业对个人消费者（B2C）", "成长期", "产品", "线下门店、社交媒体与内容电商",
-               "是", "否", "20", "", "", "", "", "", "", "", "", "", "", "2027-01-04", "", ""]
+               "是", "否", "20", "", "", "", "", "", "", "", "", "", "", "2027-01-04", "", "", ""]
     target = tmp_path / "facts.yaml"
     code, _, err = run_cli("interview", "-o", str(target), input="\n".join(answers) + "\n")
     assert code == 0, err
