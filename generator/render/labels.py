@@ -21,6 +21,12 @@ LABELS = {
         "covers_for": "（兼任{role}）", "person_days": "{n} 人日", "person_days_one": "{n} 人日",
         "each_time": "每次 {n} 人日", "each_time_one": "每次 {n} 人日", "people_n": "{n} 人", "people_n_one": "{n} 人",
         "glance": "概览", "critical": "紧急事项", "no_critical": "没有紧急事项。",
+        "targets": "KPI 目标", "kpi": "指标", "current": "当前", "target": "目标", "by": "期限",
+        "set_by": "依据规则", "not_given": "未填写",
+        "no_targets": "没有 KPI 目标：没有规则发现越过预警线的指标。",
+        "no_kpis": "没有 KPI 目标：事实文件没有给出 KPI 当前值（在 `kpis` 中填写，计划才能据此设定目标）。",
+        "more_targets": "另有 {n} 个目标：{targets}。",
+        "also_short": "另有 {n} 个角色的工作也排不下：{owners}",
         "more_critical": "另有 {n} 项紧急事项，见下文。",
         "first_days": "前 30 天：按人（{dates}，{days} 个工作日）",
         "person": "**{owner}**（{people}）· 这些天的工作 {load} / {capacity} 人日 · {n} 项开始：{items}",
@@ -55,6 +61,13 @@ LABELS = {
         "each_time": "{n} person-days each time", "each_time_one": "{n} person-day each time",
         "people_n": "{n} people", "people_n_one": "{n} person",
         "glance": "At a glance", "critical": "Critical items", "no_critical": "No critical items.",
+        "targets": "KPI targets", "kpi": "KPI", "current": "Now", "target": "Target", "by": "By",
+        "set_by": "Set by rule", "not_given": "not given",
+        "no_targets": "No KPI targets: no rule found a KPI past its level.",
+        "no_kpis": "No KPI targets: the facts give no current KPI values (give them under `kpis` for the plan "
+                   "to set targets from them).",
+        "more_targets": "{n} more targets: {targets}.",
+        "also_short": "Work of {n} more roles does not fit either: {owners}",
         "more_critical": "{n} more critical items below.",
         "first_days": "First 30 days by person ({dates}, {days} working days)",
         "person": "**{owner}** ({people}) · work in these days: {load} of {capacity} person-days · "
@@ -89,6 +102,7 @@ HORIZON_NAMES = {
     "zh": {"short": "短期（1-3个月）", "mid": "中期（3-12个月）", "long": "长期（1-3年）"},
     "en": {"short": "short (1-3 months)", "mid": "mid (3-12 months)", "long": "long (1-3 years)"},
 }
+TARGET_OPS = {"ge": "≥", "gt": ">", "le": "≤", "lt": "<"}  # a target's comparison, as the table shows it
 RECURRENCE_NAMES = {
     "zh": {"FREQ=WEEKLY": "每周", "FREQ=MONTHLY": "每月", "FREQ=MONTHLY;INTERVAL=3": "每季度"},
     "en": {"FREQ=WEEKLY": "weekly", "FREQ=MONTHLY": "monthly", "FREQ=MONTHLY;INTERVAL=3": "quarterly"},

@@ -9,16 +9,16 @@ from collections.abc import Callable, Sequence
 
 from generator.plan.model import PRIORITY_RANK, Plan, PlanItem
 from generator.render import View
-from generator.render.labels import LABELS, PRIORITY_NAMES, RECURRENCE_NAMES, counted, dates, md, number
+from generator.render.labels import LABELS, PRIORITY_NAMES, RECURRENCE_NAMES, counted, dates, number
 from generator.render.mdsummary import summary
-from generator.render.text import owner_text, why_md
+from generator.render.text import md_text, owner_text, why_md
 from generator.render.timeline import WINDOWS, by_start, owners, window_of
 
 
 def _meta(item: PlanItem, lang: str) -> str:
     words = LABELS[lang]
     effort = counted(lang, "each_time" if item.recurrence else "person_days", item.effort)
-    meta = [dates(lang, item.start, item.due), effort, f"{words['owner']}: {md(owner_text(item, lang))}",
+    meta = [dates(lang, item.start, item.due), effort, f"{words['owner']}: {md_text(owner_text(item, lang))}",
             f"{words['priority']}: {PRIORITY_NAMES[lang][item.priority]}"]
     if item.recurrence:
         meta.append(f"{words['repeats']}: {RECURRENCE_NAMES[lang][item.recurrence]}")
@@ -27,12 +27,12 @@ def _meta(item: PlanItem, lang: str) -> str:
 
 def item_lines(plan: Plan, item: PlanItem, with_step: bool) -> list[str]:
     words = LABELS[plan.lang]
-    lines = [f"- [{'x' if item.done else ' '}] **{md(item.title)}** `{item.id}`", f"  - {_meta(item, plan.lang)}"]
+    lines = [f"- [{'x' if item.done else ' '}] **{md_text(item.title)}** `{item.id}`", f"  - {_meta(item, plan.lang)}"]
     if with_step:  # outside the phase layout, the step says what the item belongs to
         phase = plan.phase_titles.get(item.phase, item.phase)
-        lines.append(f"  - {words['step']}: {md(item.step_title)} · {words['phase']}: {md(phase)}")
-    return [*lines, f"  - {words['done_when']}: {md(item.done_when)}", f"  - {words['why']}: {why_md(item, plan.lang)}",
-            ""]
+        lines.append(f"  - {words['step']}: {md_text(item.step_title)} · {words['phase']}: {md_text(phase)}")
+    return [*lines, f"  - {words['done_when']}: {md_text(item.done_when)}",
+            f"  - {words['why']}: {why_md(item, plan.lang)}", ""]
 
 
 def by_phase(plan: Plan, items: Sequence[PlanItem]) -> list[str]:
@@ -41,10 +41,10 @@ def by_phase(plan: Plan, items: Sequence[PlanItem]) -> list[str]:
     for item in items:
         if item.phase != phase:
             phase, step = item.phase, None
-            lines += [f"## {md(plan.phase_titles.get(item.phase, item.phase))}", ""]
+            lines += [f"## {md_text(plan.phase_titles.get(item.phase, item.phase))}", ""]
         if item.step != step:
             step = item.step
-            lines += [f"### {md(item.step_title)}", ""]
+            lines += [f"### {md_text(item.step_title)}", ""]
         lines += item_lines(plan, item, with_step=False)
     return lines
 
@@ -74,7 +74,7 @@ def by_window(plan: Plan, items: Sequence[PlanItem]) -> list[str]:
 def _owner_heading(plan: Plan, owner: str) -> str:
     workload = plan.workload
     return "## " + LABELS[plan.lang]["owner_heading"].format(
-        owner=md(workload.titles.get(owner, owner)),
+        owner=md_text(workload.titles.get(owner, owner)),
         people=counted(plan.lang, "people_n", workload.people.get(owner, 0)),
         capacity=number(workload.capacity.get(owner, 0.0)))
 
@@ -104,9 +104,9 @@ def _counts(plan: Plan) -> str:
 
 def _head(plan: Plan) -> list[str]:
     words = LABELS[plan.lang]
-    lines = [f"# {words['title']}: {md(plan.client_name)}", ""]
+    lines = [f"# {words['title']}: {md_text(plan.client_name)}", ""]
     if plan.client_note:
-        lines += [f"{words['note']}: {md(plan.client_note)}", ""]
+        lines += [f"{words['note']}: {md_text(plan.client_note)}", ""]
     return [*lines, f"{words['start']}: {plan.start_date.isoformat()} · {words['layers']}: "
             f"{', '.join(plan.layers)} · {_counts(plan)}", ""]
 
@@ -124,8 +124,8 @@ def _excluded(plan: Plan) -> list[str]:
     words = LABELS[plan.lang]
     lines = [f"## {words['excluded']}", ""]
     for gone in plan.excluded:
-        rules = "; ".join(f"{md(r.title)} (`{r.rule}`)" if r.title else f"`{r.rule}`" for r in gone.excluded_by)
-        lines.append(f"- {md(gone.title)} `{gone.id}` ({words['excluded_by']}: {rules})")
+        rules = "; ".join(f"{md_text(r.title)} (`{r.rule}`)" if r.title else f"`{r.rule}`" for r in gone.excluded_by)
+        lines.append(f"- {md_text(gone.title)} `{gone.id}` ({words['excluded_by']}: {rules})")
     return [*lines, ""]
 
 

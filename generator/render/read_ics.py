@@ -1,5 +1,7 @@
 """Ticks from an iCalendar file: each VTODO whose UID opsbook wrote, done when a calendar app
-marked it so (STATUS:COMPLETED, a COMPLETED date, or PERCENT-COMPLETE:100).
+marked it so (STATUS:COMPLETED, a COMPLETED date, or PERCENT-COMPLETE:100); and each to-do's
+revision (SEQUENCE and the X-OPSBOOK-HASH of what opsbook wrote), so the next version of the
+file can tell calendar apps which to-dos changed (see render/ics.py).
 
 Content lines are read as RFC 5545 (3.1) defines them: split on CRLF only, so a U+2028 or
 NEL inside a text value stays in its line, then unfolded; property names and enumerated
@@ -9,8 +11,9 @@ values in any case; properties in any order within their component.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from generator.errors import Problem
 from generator.plan.progress import Progress, lost_tick, progress, unreadable
@@ -18,6 +21,23 @@ from generator.plan.progress import Progress, lost_tick, progress, unreadable
 UID_SUFFIX = "@opsbook"
 KNOWN_STATUS = frozenset({"NEEDS-ACTION", "IN-PROCESS", "COMPLETED", "CANCELLED"})
 _NAME = re.compile(r"[A-Za-z0-9-]+")
+_DIGITS = re.compile(r"\+?[0-9]{1,12}")
+HASH = "X-OPSBOOK-HASH"
+MAX_SEQUENCE = 2**31 - 1  # RFC 5545 SEQUENCE is an INTEGER: 32-bit signed
+
+
+class Revision(NamedTuple):
+    """What an earlier calendar file said of one item's revision."""
+
+    sequence: int
+    digest: str | None  # the X-OPSBOOK-HASH opsbook wrote; None when the file holds none
+
+
+@dataclass(frozen=True)
+class CalendarProgress(Progress):
+    """Progress, and the revision of each item the earlier calendar held."""
+
+    revisions: Mapping[str, Revision] = field(default_factory=dict)
 
 
 @dataclass
@@ -26,6 +46,8 @@ class _Todo:
     uid: str | None = None
     status: tuple[int, str] | None = None  # (line, value in upper case)
     finished: bool = False  # a COMPLETED date or PERCENT-COMPLETE:100
+    sequence: int = 0
+    digest: str | None = None
 
 
 def content_lines(text: str) -> list[tuple[int, str]]:
@@ -62,6 +84,10 @@ def _note(todo: _Todo, name: str, value: str, line: int) -> None:
         todo.status = (line, value.strip().upper())
     elif name == "COMPLETED" or (name == "PERCENT-COMPLETE" and value.strip() == "100"):
         todo.finished = True
+    elif name == "SEQUENCE" and _DIGITS.fullmatch(value.strip()):  # a negative or garbled one counts as 0
+        todo.sequence = min(int(value.strip().lstrip("+")), MAX_SEQUENCE)
+    elif name == HASH:
+        todo.digest = value.strip() or None
 
 
 def _result(todo: _Todo, shown: str) -> tuple[str | None, bool, list[Problem]]:
@@ -103,16 +129,29 @@ def _todos(lines: list[tuple[int, str]]) -> Iterator[_Todo]:
             _note(todo, name, value, number)
 
 
-def read(text: str, shown: str) -> Progress:
+def _revised(revisions: dict[str, Revision], item_id: str, todo: _Todo) -> None:
+    """Keep the highest SEQUENCE of an item's to-dos (an app may write one per occurrence) and the
+    first hash opsbook wrote."""
+    earlier = revisions.get(item_id)
+    if earlier is None:
+        revisions[item_id] = Revision(todo.sequence, todo.digest)
+    else:
+        revisions[item_id] = Revision(max(earlier.sequence, todo.sequence), earlier.digest or todo.digest)
+
+
+def read(text: str, shown: str) -> CalendarProgress:
     lines = content_lines(text)
     if not lines or lines[0][1].strip().upper() != "BEGIN:VCALENDAR":
         raise unreadable(shown, 1, "it does not start with BEGIN:VCALENDAR: use --force to overwrite it")
     ids, done, warnings = [], [], []
+    revisions: dict[str, Revision] = {}
     for todo in _todos(lines):
         item_id, is_done, problems = _result(todo, shown)
         if item_id:
             ids.append(item_id)
+            _revised(revisions, item_id, todo)
             if is_done:
                 done.append(item_id)
         warnings += problems
-    return progress(ids, done, warnings)
+    found = progress(ids, done, warnings)
+    return CalendarProgress(found.ids, found.done, found.warnings, revisions)

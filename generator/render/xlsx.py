@@ -1,5 +1,12 @@
 """Excel workbook: the plan sheet (header row frozen, autofilter, dates as date cells, effort as
-a number, a status column with a drop-down) and a sheet of each owner's load per month."""
+a number, a status column with a drop-down) and a sheet of each owner's load per month.
+
+Every column is as wide as its text, up to a cap; longer text wraps. Both sheets print
+landscape on A4, one page wide, with their header rows on every page. No cell is a formula:
+text is written as a string cell, which a spreadsheet shows as it is and never calculates, so
+the sheet shows `=1+1` where the CSV has to write `'=1+1`; such a cell is also marked as typed
+with a leading quote (quotePrefix), so editing it in Excel keeps it text.
+"""
 
 from __future__ import annotations
 
@@ -7,36 +14,83 @@ import datetime as dt
 import io
 import re
 import zipfile
+from collections.abc import Mapping
 
 from openpyxl import Workbook
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
-from generator.plan.model import Plan
-from generator.render.csvplan import COLUMNS, header, values
-from generator.render.labels import STATUS
+from generator.plan.model import Plan, PlanItem
+from generator.render.csvplan import COLUMNS, Cell, header, safe_cell, values
+from generator.render.labels import LABELS, STATUS, number
+from generator.render.text import fitted, longest_word, why
 from generator.render.xlsxload import load_sheet
 
-WIDTHS = {"id": 34, "phase": 14, "step": 18, "item": 40, "owner": 14, "covers": 14, "priority": 8, "horizon": 16,
-          "starts": 12, "due": 12, "effort": 10, "repeats": 8, "kpis": 24, "done_when": 50, "why": 50, "status": 10}
+# The most each column takes, in widths of `0`: 257 together, so a landscape A4 page prints
+# every column at 57% or more (11-point text at 6.3 points or larger); longer text wraps.
+CAPS = {"id": 26, "phase": 14, "step": 16, "item": 28, "owner": 14, "covers": 10, "priority": 9, "horizon": 12,
+        "starts": 12, "due": 12, "effort": 9, "repeats": 9, "kpis": 16, "done_when": 30, "why": 30, "status": 10}
+LEAST = 6
 DATE_FORMAT = "yyyy-mm-dd"  # ISO dates whatever the reader's locale, as in the other formats
+WRAP = Alignment(wrap_text=True, vertical="top")
+NARROW = PageMargins(left=0.25, right=0.25, top=0.75, bottom=0.75, header=0.3, footer=0.3)  # Excel's "Narrow"
+PAGE_NUMBERS = "&P / &N"
+
+
+def _kpi_names(plan: Plan) -> Mapping[str, str]:
+    """KPI names in the plan's language, when the plan carries them (else the IDs are shown)."""
+    names: Mapping[str, str] = getattr(plan, "kpi_titles", None) or {}
+    return names
+
+
+def _texts(item: PlanItem, plan: Plan, phase: str, kpi_names: Mapping[str, str]) -> dict[str, str]:
+    """The columns of text from the playbook, an overlay or the rules, as written: the CSV puts a
+    quote before those that start like a formula; a string cell needs none."""
+    return {"id": item.id, "phase": phase, "step": item.step_title, "item": item.title, "owner": item.owner_title,
+            "covers": item.owner_role_title if item.owner_role != item.owner else "",
+            "kpis": LABELS[plan.lang]["name_sep"].join(kpi_names.get(k, k) for k in item.kpis),
+            "done_when": item.done_when, "why": why(item, plan.lang)}
+
+
+def _row(item: PlanItem, plan: Plan, kpi_names: Mapping[str, str]) -> list[Cell]:
+    phase = plan.phase_titles.get(item.phase, item.phase)
+    cells = dict(zip(COLUMNS, values(item, plan.lang, phase), strict=True))
+    cells.update(_texts(item, plan, phase, kpi_names))
+    return [cells[name] for name in COLUMNS]
+
+
+def shown(value: object) -> str:
+    """A cell's value as the sheet shows it, to measure its width."""
+    if isinstance(value, dt.date):
+        return value.isoformat()[:10]
+    if isinstance(value, float):
+        return number(value)
+    return "" if value is None else str(value)
 
 
 def _plan_sheet(sheet: Worksheet, plan: Plan) -> None:
     sheet.title = "plan"
-    sheet.append(header(plan.lang))
-    for item in plan.items:
-        sheet.append(values(item, plan.lang, plan.phase_titles.get(item.phase, item.phase)))
+    titles = header(plan.lang)
+    sheet.append(titles)
+    kpi_names = _kpi_names(plan)
+    rows = [_row(item, plan, kpi_names) for item in plan.items]
+    for row in rows:
+        sheet.append(row)
+    for index, name in enumerate(COLUMNS, start=1):
+        least = min(max(LEAST, longest_word(titles[index - 1]) + 1), CAPS[name])
+        width = fitted((shown(row[index - 1]) for row in rows), least, CAPS[name])
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    for row in sheet.iter_rows():
+        for cell in row:
+            cell.alignment = WRAP
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    for index, name in enumerate(COLUMNS, start=1):
-        letter = get_column_letter(index)
-        sheet.column_dimensions[letter].width = WIDTHS[name]
-        if name in ("starts", "due"):
-            for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
-                cell.number_format = DATE_FORMAT
+    for name in ("starts", "due"):
+        for (cell,) in sheet.iter_rows(min_row=2, min_col=COLUMNS.index(name) + 1, max_col=COLUMNS.index(name) + 1):
+            cell.number_format = DATE_FORMAT
     last_row = max(sheet.max_row, 2)
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{last_row}"
@@ -50,10 +104,38 @@ def _status_choices(sheet: Worksheet, lang: str, column: str, last_row: int) -> 
     status.add(f"{column}2:{column}{last_row}")
 
 
+def text_stays_text(sheet: Worksheet) -> None:
+    """Every text cell a string cell: openpyxl makes text starting with `=` a formula and `#N/A`
+    an error value; opsbook writes neither, whatever the text."""
+    for row in sheet.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
+                if safe_cell(cell.value) != cell.value:  # the CSV would defuse it
+                    cell.quotePrefix = True
+
+
+def for_print(sheet: Worksheet, title_rows: int) -> None:
+    """Landscape A4, every column on one page (as many pages down as it takes), the header rows
+    on every page, gridlines and page numbers."""
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = f"1:{title_rows}"
+    sheet.page_margins = NARROW
+    sheet.print_options.gridLines = True
+    sheet.oddFooter.center.text = PAGE_NUMBERS
+
+
 def _workbook(plan: Plan) -> Workbook:
     book = Workbook()
     _plan_sheet(book.active, plan)
     load_sheet(book.create_sheet(), plan)
+    for sheet, title_rows in zip(book.worksheets, (1, 2), strict=True):
+        text_stays_text(sheet)
+        for_print(sheet, title_rows)
     stamp = dt.datetime.combine(plan.start_date, dt.time())
     book.properties.created = stamp
     book.properties.modified = stamp
