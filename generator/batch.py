@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from generator.errors import OpsbookError, Problem, hides_a_bug
-from generator.facts import LATEST_DATE, ClientFacts, facts_from_document, unique_keys
+from generator.facts import LATEST_DATE, ClientFacts, facts_from_document, plan_lang, unique_keys
 from generator.kb.loader import MAX_BYTES, Document, parse_yaml, read_bytes
 from generator.plan.model import DEFAULT_PRIORITY, PRIORITY_RANK, Plan, Reason
 from generator.plan.planner import Decision, Template, decide
@@ -36,7 +36,7 @@ class Job:
     kb_dir: Path
     rules_dir: Path
     overlays: tuple[Path, ...]
-    lang: str
+    lang: str | None  # None: each line's `lang`, else zh
     start: dt.date | None
     full: bool
     shown: str  # the input file, as problems name it
@@ -212,12 +212,13 @@ def _planned(job: Job, line: int, text: str) -> str:
     playbook: Playbook = _STATE["playbook"]
     facts = parse_line(text, line, job.shown, playbook)
     start = _start(job, facts, line)
+    lang = plan_lang(facts, job.lang)
     if job.full:
         from generator.render.jsonplan import plan_to_dict
 
-        plan = playbook.plan(facts, job.lang, start)
+        plan = playbook.plan(facts, lang, start)
         return json.dumps(plan_to_dict(plan), ensure_ascii=False, separators=(",", ":"))
-    tpl = playbook.template(job.lang)
+    tpl = playbook.template(lang)
     evaluation = playbook.evaluate(facts)
     decision = decide(tpl, evaluation, facts, start)
     return _encoder(tpl).record(line, playbook.ruleset.layers, decision, facts, dict(evaluation.derived), start)

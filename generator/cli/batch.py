@@ -1,9 +1,9 @@
-"""`opsbook plan --batch`: many clients from a JSONL file, with a progress bar on a terminal."""
+"""`opsbook batch` (and `opsbook plan --batch`): many clients from a JSONL file, with a
+progress counter when standard error is a terminal."""
 
 from __future__ import annotations
 
 import datetime as dt
-import io
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -11,11 +11,45 @@ from pathlib import Path
 import click
 
 from generator.batch import LATEST_START, Job, LineResult, read_lines, run_batch
-from generator.cli.common import report, report_crash
+from generator.cli.common import DATE, default_kb, default_rules, playbook_folders, report_crash, user_errors
+from generator.cli.help import LANG_HELP, examples
+from generator.cli.progress import counter
 from generator.kb.documents import shown_path
 
 
-def run(batch: Path, output: Path | None, jobs: int, full: bool, lang: str, start: dt.date | None,
+@click.command(epilog=examples("opsbook batch clients.jsonl -o plans.jsonl",
+                               "opsbook batch clients.jsonl --jobs 2 --full --lang en -o plans.jsonl"))
+@click.argument("lines", metavar="IN.jsonl", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), default=None, metavar="OUT",
+              help="Write the results to OUT (atomically) instead of standard output.")
+@click.option("--force", is_flag=True, help="Overwrite an existing OUT.")
+@click.option("--jobs", type=click.IntRange(1, 64), default=1, show_default=True, help="Worker processes.")
+@click.option("--full", is_flag=True, help="Write whole opsbook-plan/1 plans, not batch records.")
+@click.option("--overlay", "overlays", multiple=True, type=click.Path(path_type=Path, file_okay=False),
+              help="Client overlay folder, applied in order (repeatable).")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
+              help=LANG_HELP + " Default: each line's `lang` (the interview records it), else zh.")
+@click.option("--start", type=DATE, default=None,
+              help="Start date YYYY-MM-DD for every client (default: each line's start_date, else today).")
+@playbook_folders
+@user_errors
+def batch(lines: Path, output: Path | None, force: bool, jobs: int, full: bool, overlays: tuple[Path, ...],
+          lang: str | None, start: dt.date | None, kb_dir: Path | None, rules_dir: Path | None) -> None:
+    """Plan every client of IN.jsonl (one facts object per line): one result line per client, in
+    input order. A line with problems gets an error record and is reported as `file:line:col`;
+    the other lines go on (exit 1 if any line has problems).
+
+    Each result is an `opsbook-plan-batch/1` record (the rules' decisions for that client), or
+    with --full a whole `opsbook-plan/1` plan."""
+    from generator.output import check_target
+
+    if output is not None:
+        check_target(output, replace=force, exists="file exists: add --force to overwrite it")
+    run(lines, output, jobs, full, lang, start, kb_dir or default_kb(), rules_dir or default_rules(), overlays,
+        replace=force)
+
+
+def run(batch: Path, output: Path | None, jobs: int, full: bool, lang: str | None, start: dt.date | None,
         kb_dir: Path, rules_dir: Path, overlays: Sequence[Path], replace: bool = True) -> None:
     """Plan every line of `batch`; write the results to `output` (refused if it exists, unless
     `replace`) or standard output; exit 1 if a line has problems, 3 if a line met a bug."""
@@ -43,11 +77,11 @@ def run(batch: Path, output: Path | None, jobs: int, full: bool, lang: str, star
 def _plan_all(job: Job, lines: list[tuple[int, str]], jobs: int) -> list[LineResult]:
     """Every line's result, in input order, with its problems reported as they come."""
     results = []
-    show_bar = sys.stderr.isatty()
-    with click.progressbar(length=len(lines), label="planning", file=sys.stderr if show_bar else io.StringIO()) as bar:
-        for result in run_batch(job, lines, jobs, bar.update):
+    with counter("planning", len(lines)) as shown:
+        for result in run_batch(job, lines, jobs, shown.advance):
             results.append(result)
-            report(result.problems)
+            for problem in result.problems:
+                shown.write(f"{problem}\n")
     return results
 
 

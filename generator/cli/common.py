@@ -48,6 +48,28 @@ def playbook_folders(func: F) -> F:
     return func
 
 
+class IsoDate(click.ParamType):
+    """A day written YYYY-MM-DD, and only so (Python also reads 20270104 and 2027-W01-1 as dates),
+    no later than the last day a plan can start."""
+
+    name = "YYYY-MM-DD"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> dt.date:
+        if isinstance(value, dt.date):
+            return value
+        from generator.facts import LATEST_DATE, iso_day
+
+        day = iso_day(str(value))
+        if day is None:
+            self.fail(f"`{value}` is not a date as YYYY-MM-DD", param, ctx)
+        if day > LATEST_DATE:
+            self.fail(f"{value} is too late: give a date up to {LATEST_DATE}", param, ctx)
+        return day
+
+
+DATE = IsoDate()
+
+
 def report(problems: Iterable[Problem]) -> None:
     for problem in problems:
         click.echo(str(problem), err=True)

@@ -10,18 +10,22 @@ import sys
 import click
 
 from generator import __version__
+from generator.cli.help import examples
 
-# command name -> "module:attribute" under generator.cli
+# command name -> ("module:attribute" under generator.cli, its one-line summary). `opsbook --help`
+# lists the summaries from here, so it imports no command module.
 COMMANDS = {
-    "validate": "validate:validate",
-    "schema": "schema:schema",
-    "site": "site:site",
-    "plan": "plan:plan",
-    "interview": "interview:interview",
-    "explain": "explain:explain",
-    "rules": "rules:rules",
-    "lint": "lint:lint",
-    "diff": "diff:diff",
+    "batch": ("batch:batch", "Plan many clients from a JSONL file, one result line each."),
+    "diff": ("diff:diff", "What changed between two JSON plans, and why."),
+    "explain": ("explain:explain", "Why each item is in a plan, or why an item is not."),
+    "interview": ("interview:interview", "Answer questions about the business; write a facts file."),
+    "lint": ("lint:lint", "Quality warnings: unreachable items, shadowed rules, RACI."),
+    "list": ("listing:list_", "List the playbook's roles, steps, items, rules, facts, KPIs."),
+    "plan": ("plan:plan", "The prioritised, dated action plan for one business."),
+    "rules": ("rules:rules", "Test rule sets: run their test cases, with coverage."),
+    "schema": ("schema:schema", "Print the JSON Schema of a file kind."),
+    "site": ("site:site", "Build or serve the playbook site."),
+    "validate": ("validate:validate", "Check every KB and rule file: schemas, cross-references."),
 }
 
 
@@ -30,15 +34,24 @@ class LazyGroup(click.Group):
         return sorted(COMMANDS)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        target = COMMANDS.get(cmd_name)
-        if target is None:
+        if cmd_name not in COMMANDS:
             return None
+        target, summary = COMMANDS[cmd_name]
         module, attr = target.split(":")
         command: click.Command = getattr(importlib.import_module(f"generator.cli.{module}"), attr)
+        command.short_help = summary
         return command
 
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, summary) for name, (_, summary) in sorted(COMMANDS.items())])
 
-@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]},
+             epilog=examples("opsbook plan examples/coffee-chain.yaml",
+                             "opsbook plan examples/coffee-chain.yaml -o plan.xlsx --lang en",
+                             "opsbook explain examples/coffee-chain.yaml", "opsbook list roles",
+                             "opsbook validate --strict", "opsbook COMMAND --help"))
 @click.version_option(__version__, prog_name="opsbook")
 def cli() -> None:
     """opsbook: the operations playbook as code.

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
-from generator.cli.common import default_kb, default_rules, playbook_folders, report, user_errors
+from generator.cli.common import DATE, default_kb, default_rules, playbook_folders, report, user_errors
+from generator.cli.help import LANG_HELP, examples
 from generator.errors import OpsbookError, Problem
 from generator.render import GROUPINGS, View
 
@@ -19,20 +21,9 @@ if TYPE_CHECKING:
 _EXISTS = "file exists: add --update to keep its ticked items, or --force to overwrite it"
 
 
-def _start(value: str | None) -> dt.date | None:
-    if value is None:
-        return None
-    from generator.facts import LATEST_DATE
-
-    try:  # Python also reads 20270104 and 2027-W01-1 as dates; the help promises YYYY-MM-DD only
-        day = dt.date.fromisoformat(value) if len(value) == 10 and value[4] == value[7] == "-" else None
-    except ValueError:
-        day = None
-    if day is None:
-        raise click.BadParameter(f"`{value}` is not a date as YYYY-MM-DD", param_hint="--start")
-    if day > LATEST_DATE:
-        raise click.BadParameter(f"{value} is too late: give a date up to {LATEST_DATE}", param_hint="--start")
-    return day
+def on_terminal() -> bool:
+    """Whether standard output is a terminal a person reads (tests replace this)."""
+    return sys.stdout.isatty()
 
 
 def _view(group_by: str | None, window: int | None, fmt: str) -> View:
@@ -42,36 +33,72 @@ def _view(group_by: str | None, window: int | None, fmt: str) -> View:
     return View(group_by or GROUPINGS[0], window)
 
 
-@click.command()
+def output_format(fmt: str | None, output: Path | None) -> str:
+    """The format to write: --format, else the output file's extension, else md. An output file
+    must end in the extension of its format: a plan written as `plan.pdf` or `plan.txt` would
+    be Markdown under a name that promises something else."""
+    from generator.render import RENDERERS, format_for_path
+
+    if output is None:
+        return fmt or "md"
+    named = format_for_path(output.name)
+    if named is None:
+        allowed = ", ".join(f.suffix for f in RENDERERS.values())
+        raise click.BadParameter(f"`{output.name}` has no extension opsbook writes: end it in one of {allowed}",
+                                 param_hint="'-o' / '--output'")
+    if fmt is not None and fmt != named:
+        raise click.BadParameter(f"`{output.name}` names a {named} file but --format is {fmt}: "
+                                 f"name it *{RENDERERS[fmt].suffix} or leave --format out", param_hint="'--format'")
+    return named
+
+
+@click.command(epilog=examples(
+    "opsbook plan examples/coffee-chain.yaml",
+    "opsbook plan examples/coffee-chain.yaml > plan.md",
+    "opsbook plan examples/coffee-chain.yaml -o plan.xlsx --lang en",
+    "opsbook plan examples/coffee-chain.yaml -o plan.md --update",
+    "opsbook plan examples/coffee-chain.yaml --group-by owner --window 30",
+    "opsbook plan examples/coffee-chain.yaml \\",
+    "    --overlay rules/clients/shanyu-coffee",
+    "opsbook plan --batch clients.jsonl --jobs 2 -o plans.jsonl"))
 @click.argument("facts", type=click.Path(path_type=Path, dir_okay=False), required=False)
 @click.option("--overlay", "overlays", multiple=True, type=click.Path(path_type=Path, file_okay=False),
               help="Client overlay folder, applied in order (repeatable).")
 @click.option("--format", "fmt", type=click.Choice(["md", "json", "csv", "ics", "xlsx"]), default=None,
-              help="Output format (default: from the -o suffix, else md).")
-@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+              help="Output format (default: from the -o extension, else md; on a terminal without -o, "
+                   "a view fitted to its width; --format md prints the Markdown there too).")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
+              help=LANG_HELP + " Default: the facts' `lang` (the interview records it), else zh.")
 @click.option("--group-by", "group_by", type=click.Choice(GROUPINGS), default=None,
-              help="md only: list items by the time window they start in (default), by phase and step, "
-                   "or by owner.")
+              help="Markdown and the terminal view: list items by the time window they start in (default), "
+                   "by phase and step, or by owner.")
 @click.option("--window", type=click.IntRange(min=1), default=None, metavar="DAYS",
-              help="md only: list only the items starting within DAYS days of the start date.")
-@click.option("--start", "start", default=None,
+              help="Markdown and the terminal view: list only the items starting within DAYS days of the "
+                   "start date.")
+@click.option("--start", "start", type=DATE, default=None,
               help="Plan start date YYYY-MM-DD (default: the facts' start_date, else today).")
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), default=None,
-              help="Write to FILE (atomically) instead of standard output.")
+              help="Write to FILE (atomically) instead of standard output; its extension (.md .json .csv "
+                   ".ics .xlsx) gives the format.")
 @click.option("--update", is_flag=True, help="Merge into an existing FILE, keeping ticked items.")
 @click.option("--force", is_flag=True, help="Overwrite an existing FILE.")
 @click.option("--batch", type=click.Path(path_type=Path, dir_okay=False), default=None,
-              help="Plan every client of a JSONL file (one facts object per line) instead of FACTS.")
+              help="Plan every client of a JSONL file (one facts object per line) instead of FACTS "
+                   "(the same as `opsbook batch`).")
 @click.option("--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
               help="With --batch: worker processes.")
 @click.option("--full", is_flag=True, help="With --batch: write whole opsbook-plan/1 plans, not batch records.")
 @playbook_folders
 @user_errors
-def plan(facts: Path | None, overlays: tuple[Path, ...], fmt: str | None, lang: str, group_by: str | None,
-         window: int | None, start: str | None, output: Path | None, update: bool, force: bool, batch: Path | None,
-         jobs: int, full: bool, kb_dir: Path | None, rules_dir: Path | None) -> None:
-    """Generate the prioritised, dated action plan for the business described in FACTS."""
-    from generator.render import RENDERERS, format_for_path
+def plan(facts: Path | None, overlays: tuple[Path, ...], fmt: str | None, lang: str | None, group_by: str | None,
+         window: int | None, start: dt.date | None, output: Path | None, update: bool, force: bool,
+         batch: Path | None, jobs: int, full: bool, kb_dir: Path | None, rules_dir: Path | None) -> None:
+    """Generate the prioritised, dated action plan for the business described in FACTS.
+
+    On a terminal the plan shows as a view fitted to its width: priorities as coloured badges,
+    owners and dates beside each item. Piped or redirected, it is Markdown (a GitHub task list
+    that `--update` reads back); -o FILE writes the format its extension names."""
+    from generator.render import RENDERERS
 
     if (facts is None) == (batch is None):
         raise click.UsageError("give either FACTS or --batch FILE.jsonl")
@@ -87,33 +114,41 @@ def plan(facts: Path | None, overlays: tuple[Path, ...], fmt: str | None, lang: 
         from generator.cli.batch import run
 
         _view(group_by, window, "JSON lines (--batch)")
-        run(batch, output, jobs, full, lang, _start(start), kb_dir or default_kb(), rules_dir or default_rules(),
+        run(batch, output, jobs, full, lang, start, kb_dir or default_kb(), rules_dir or default_rules(),
             overlays, replace=update or force)
         return
     assert facts is not None
 
-    fmt = fmt or (format_for_path(str(output)) if output else None) or "md"
-    view = _view(group_by, window, fmt)
-    if fmt == "xlsx" and output is None:
+    chosen = output_format(fmt, output)
+    view = _view(group_by, window, chosen)
+    if chosen == "xlsx" and output is None:
         raise click.UsageError("the xlsx format needs an output file: add -o plan.xlsx")
     existed = output is not None and check_target(output, replace=update or force, exists=_EXISTS)
-    begin = _start(start)
     from generator.cli.loading import facts_and_playbook
 
     playbook, client = facts_and_playbook(facts, kb_dir or default_kb(), rules_dir or default_rules(), overlays)
-    result = playbook.plan(client, lang, begin)
+    from generator.facts import plan_lang
+
+    result = playbook.plan(client, plan_lang(client, lang), start)
     if output is not None and existed and update:
-        result = _merge(result, output, fmt, force)
-    data = RENDERERS[fmt].render(result, view)
+        result = _merge(result, output, chosen, force)
     from generator.output import write_atomic, write_stdout
 
     if output is None:
-        write_stdout(data)
+        terminal = fmt is None and on_terminal()
+        write_stdout(_terminal_view(result, view) if terminal else RENDERERS[chosen].render(result, view))
         return
 
+    data = RENDERERS[chosen].render(result, view)
     # without --update or --force, a file another run wrote while this one planned is kept
     write_atomic(output, data, replace=update or force, exists=_EXISTS)
     click.echo(f"wrote {output} ({len(result.items)} items)", err=True)
+
+
+def _terminal_view(result: Plan, view: View) -> bytes:
+    from generator.render import terminal  # rich loads only here: piped output never pays for it
+
+    return terminal.render(result, view, terminal.console())
 
 
 def _merge(result: Plan, output: Path, fmt: str, force: bool) -> Plan:

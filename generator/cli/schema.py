@@ -3,17 +3,33 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import click
 
 from generator.cli.common import default_kb, user_errors
+from generator.cli.help import examples
+
+KINDS = ("kb", "rules", "overlay", "ruletests", "facts", "plan")
 
 
-@click.command()
-@click.argument("kind", type=click.Choice(["kb", "rules", "overlay", "ruletests", "facts", "plan"]), default="kb")
+class _KindArgument(click.Argument):
+    """KIND, whose absence is a usage error naming every schema on one line."""
+
+    def process_value(self, ctx: click.Context, value: Any) -> Any:
+        if self.value_is_missing(value):
+            raise click.UsageError(f"name the schema to print, one of: {', '.join(KINDS)} "
+                                   "(for example `opsbook schema plan`)", ctx)
+        return super().process_value(ctx, value)
+
+
+@click.command(epilog=examples("opsbook schema plan > plan.schema.json", "opsbook schema facts"))
+@click.argument("kind", cls=_KindArgument, type=click.Choice(KINDS), metavar="KIND", required=True)
 @user_errors
 def schema(kind: str) -> None:
-    """Print the JSON Schema of a file kind (kb, rules, overlay, ruletests, facts, plan)."""
+    """Print the JSON Schema of a file KIND: kb (knowledge-base files), rules (rule files),
+    overlay (overlay.yaml), ruletests (rule test cases), facts (a client's facts file, from the
+    fact vocabulary) or plan (the opsbook-plan/1 JSON a plan is written as)."""
     if kind == "facts":
         from generator.facts import facts_schema
         from generator.kb.validate import validate_kb

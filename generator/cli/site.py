@@ -4,22 +4,30 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import TextIO, cast
 
 import click
 
 from generator.cli.common import playbook_root, user_errors
+from generator.cli.help import examples
 
 
 def _config() -> Path:
     return playbook_root() / "mkdocs.yml"
 
 
-@click.group()
+@click.group(epilog=examples("opsbook site build",
+                             "opsbook site build --client examples/coffee-chain.yaml -d /tmp/site",
+                             "opsbook site serve"))
 def site() -> None:
     """The playbook site (MkDocs Material, Chinese and English)."""
 
 
-@site.command()
+@site.command(short_help="Build the site into a folder (strict), with client plans.",
+              epilog=examples("opsbook site build",
+                              "opsbook site build -d /tmp/site --force",
+                              "opsbook site build --client examples/coffee-chain.yaml \\",
+                              "    --overlay rules/clients/shanyu-coffee"))
 @click.option("--client", "clients", multiple=True, type=click.Path(path_type=Path, dir_okay=False),
               metavar="FACTS", help="Publish this client's plan (repeatable; default: the example clients).")
 @click.option("--overlay", "overlays", multiple=True, type=click.Path(path_type=Path, file_okay=False),
@@ -33,14 +41,17 @@ def build(clients: tuple[Path, ...], overlays: tuple[Path, ...], site_dir: Path 
 
     The site is built next to the folder, then takes its place: a failed build keeps the
     earlier site."""
+    from generator.cli.progress import counter
     from generator.site.build import build_site, mkdocs_messages
 
-    with mkdocs_messages():
-        report = build_site(_config(), site_dir, clients, overlays, force)
+    # MkDocs' messages go through the counter, which keeps them off its line
+    with counter("building pages") as shown, mkdocs_messages(stream=cast(TextIO, shown)):
+        report = build_site(_config(), site_dir, clients, overlays, force, shown.update)
     click.echo(f"site built: {report.site_dir} ({report.pages} pages, {report.seconds:.1f} s)")
 
 
-@site.command()
+@site.command(short_help="Serve the site locally, rebuilding on changes.",
+              epilog=examples("opsbook site serve", "opsbook site serve -a 127.0.0.1:8001"))
 @click.option("-a", "--dev-addr", default="127.0.0.1:8000", show_default=True, metavar="IP:PORT",
               help="Address to serve on.")
 @user_errors

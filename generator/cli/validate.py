@@ -8,17 +8,22 @@ from pathlib import Path
 import click
 
 from generator.cli.common import default_kb, default_rules, playbook_folders, report, user_errors
+from generator.cli.help import examples
 from generator.errors import errors_only
 from generator.validate import validate_playbook
 
 
-@click.command()
+@click.command(epilog=examples("opsbook validate", "opsbook validate --strict",
+                               "opsbook validate --kb my-kb --rules my-rules --format json"))
 @playbook_folders
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text: one `path:line:col: message` line per problem on standard error; json: "
+                   '{"ok", "counts", "problems"} on standard output.')
 @user_errors
 def validate(kb_dir: Path | None, rules_dir: Path | None, strict: bool, fmt: str) -> None:
-    """Check every KB and rule file: schemas and cross-references."""
+    """Check every KB and rule file: schemas and cross-references. Every problem is reported
+    with its file, line and column; exit 1 if there are errors (or, with --strict, warnings)."""
     result = validate_playbook(kb_dir or default_kb(), rules_dir or default_rules())
     failing = result.problems if strict else errors_only(result.problems)
     ok = not failing
