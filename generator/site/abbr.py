@@ -1,8 +1,13 @@
-"""Python-Markdown's `abbr`, but matching inside Chinese text.
+"""Python-Markdown's `abbr` (the glossary tooltips), matching inside Chinese text, only where
+a reader expects a tooltip.
 
-The stock extension requires a word boundary (`\\b`) on both sides of an abbreviation, and
-Chinese characters count as word characters, so `闭环` inside `运营闭环体系`, or `KPI` in
-`核心KPI`, never match. Here a boundary is only required against Latin letters and digits."""
+- Chinese characters count as word characters for the stock extension's `\\b`, so `闭环` in
+  `运营闭环体系`, or `KPI` in `核心KPI`, would never match. Here a boundary is only required
+  against Latin letters and digits, and a Chinese term must be a whole word of its sentence as
+  the segmenter cuts it (jieba, with the KB's terms in its dictionary): `留存` is marked in
+  `提升留存`, not in `保留存货`.
+- Only body text: never in headings, item titles (bold), links, code or other identifiers.
+- One tooltip per term per paragraph (or list item, or table cell): its first occurrence."""
 
 from __future__ import annotations
 
@@ -10,14 +15,20 @@ import re
 import xml.etree.ElementTree as etree
 from typing import Any
 
+import jieba
 from markdown import Markdown
 from markdown.extensions.abbr import (
     AbbrBlockprocessor,
     AbbrExtension,
     AbbrTreeprocessor,
 )
+from markdown.util import AtomicString
 
 _WORD = "A-Za-z0-9_"
+_HAN = re.compile(r"[\u3400-\u9fff]")
+SKIP = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "strong", "b", "a", "code", "pre", "kbd", "abbr",
+                  "script", "style", "nav"})
+BLOCKS = frozenset({"p", "li", "td", "th", "dt", "dd", "blockquote", "div", "details", "summary"})
 
 
 def pattern(name: str) -> str:
@@ -30,14 +41,63 @@ def pattern(name: str) -> str:
     return first + before + rest + after
 
 
+def word_bounds(text: str) -> set[int]:
+    """The offsets in `text` where the segmenter starts or ends a word."""
+    bounds, at = {0}, 0
+    for word in jieba.cut(text):
+        at += len(word)
+        bounds.add(at)
+    return bounds
+
+
 class CjkAbbrTreeprocessor(AbbrTreeprocessor):
     def run(self, root: etree.Element) -> etree.Element | None:
         if not self.abbrs:
             return None
         names = sorted(self.abbrs, key=len, reverse=True)  # longest first: 运营闭环 before 闭环
         self.RE = re.compile("|".join(pattern(n) for n in names))
-        self.iter_element(root)
+        self._walk(root, set())
         return None
+
+    def _walk(self, el: etree.Element, seen: set[str]) -> None:
+        """Mark terms in `el`'s own text and in its children (in document order); `seen` holds
+        the terms already marked in the paragraph."""
+        if el.tag in SKIP:
+            return
+        if el.tag in BLOCKS:
+            seen = set()
+        children = list(el)
+        el.text, made = self._marked(el.text, seen)
+        for n, abbr in enumerate(made):
+            el.insert(n, abbr)
+        for child in children:
+            self._walk(child, seen)
+            child.tail, made = self._marked(child.tail, seen)
+            at = list(el).index(child) + 1
+            for n, abbr in enumerate(made):
+                el.insert(at + n, abbr)
+
+    def _marked(self, text: str | None, seen: set[str]) -> tuple[str | None, list[etree.Element]]:
+        """`text` up to its first marked term, and the <abbr> elements (each with the text that
+        follows it as its tail)."""
+        if not text or isinstance(text, AtomicString):
+            return text, []
+        assert self.RE is not None
+        found = [m for m in self.RE.finditer(text) if self.abbrs.get(m.group(0))]
+        if any(_HAN.search(m.group(0)) for m in found):
+            bounds = word_bounds(text)
+            found = [m for m in found if not _HAN.search(m.group(0)) or {m.start(), m.end()} <= bounds]
+        keep = []
+        for m in found:
+            if m.group(0) not in seen and self.abbrs[m.group(0)] not in seen:
+                seen |= {m.group(0), self.abbrs[m.group(0)]}  # a term, under any of its names
+                keep.append(m)
+        if not keep:
+            return text, []
+        made = []
+        for m, after in zip(keep, [*(k.start() for k in keep[1:]), len(text)], strict=True):
+            made.append(self.create_element(self.abbrs[m.group(0)], m.group(0), text[m.end():after]))
+        return text[:keep[0].start()], made
 
 
 class CjkAbbrExtension(AbbrExtension):

@@ -8,7 +8,7 @@ import importlib.util
 import logging
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
@@ -75,17 +75,37 @@ def publish(config: Any, clients: Sequence[Path] | None, overlays: Sequence[Path
     config.extra["opsbook"] = options
 
 
+class _Progress:
+    """A plugin added to the build's own: `progress(pages built, pages)` as each page is written."""
+
+    def __init__(self, progress: Callable[[int, int], None]) -> None:
+        self.progress, self.done, self.total = progress, 0, 0
+
+    def on_nav(self, nav: Any, config: Any, files: Any) -> Any:
+        self.total = len(files.documentation_pages())
+        self.progress(0, self.total)
+        return nav
+
+    def on_post_page(self, output: str, page: Any, config: Any) -> str:
+        self.done += 1
+        self.progress(self.done, self.total)
+        return output
+
+
 def build_site(config_file: Path, site_dir: Path | None = None, clients: Sequence[Path] | None = None,
-               overlays: Sequence[Path] = (), force: bool = False) -> BuildReport:
+               overlays: Sequence[Path] = (), force: bool = False,
+               progress: Callable[[int, int], None] | None = None) -> BuildReport:
     """Build the site of `config_file` (strict) into `site_dir` (default: its `site_dir`),
     with the plans of `clients` (default: the clients its config names).
 
     The build goes to a new folder next to the target, which then takes the target's place: a
     failed or interrupted build leaves the earlier site as it was. A target holding files
-    opsbook did not build is refused unless `force`."""
+    opsbook did not build is refused unless `force`. `progress(done, total)` follows the pages."""
     _mkdocs()
     start = time.monotonic()
     config = _load(config_file, site_dir, clients, overlays)
+    if progress is not None:
+        config.plugins["opsbook-progress"] = _Progress(progress)
     target = Path(config.site_dir).resolve()
     check_folder(target, MARKER, force, shown_path(target))
     try:

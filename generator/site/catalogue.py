@@ -13,7 +13,7 @@ from generator.site import paths
 from generator.site.conditions import describe, fact_label, value_text
 from generator.site.escape import md
 from generator.site.labels import vocab
-from generator.site.markup import Ctx, bullets, heading, join
+from generator.site.markup import Ctx, bullets, heading, join, search_boost
 from generator.site.page import Page, SiteData
 
 INTRO = {
@@ -92,7 +92,7 @@ def pages(data: SiteData, lang: str) -> Iterator[Page]:
     for rule in data.rules:
         groups.setdefault(rule.location[0] if rule.location else rule.layer, []).append(rule)
     intro = INTRO[lang].format(facts=paths.link(paths.RULES, paths.FACTS), n=len(data.rules))
-    blocks = [heading(1, md(title)), intro]
+    blocks = [search_boost(0.3) + heading(1, md(title)), intro]
     for file, rules in groups.items():
         blocks.append(heading(2, f"{md(theme(file, lang))} `{basename(file)}`"))
         blocks += [entry(ctx, rule) for rule in rules]

@@ -14,7 +14,14 @@ BREAK = "  \n    "  # a hard line break that stays inside the list item
 
 
 def due(ctx: Ctx, item: Item) -> str:
+    """`第 7 天（从计划开始日起）`: the KB's due is a day count from the plan's start."""
     return md(ctx.word("day").format(n=item.due_days))
+
+
+def title(text: str, item_id: str) -> str:
+    """A task's bold title carrying its item ID, which the checkbox is keyed and named by
+    (generator/site/tasks.py moves it there)."""
+    return f'**{text}**{{ data-item="{item_id}" }}'
 
 
 def task(ctx: Ctx, item: Item, with_step: bool = False) -> str:
@@ -25,7 +32,7 @@ def task(ctx: Ctx, item: Item, with_step: bool = False) -> str:
              ctx.pair(md(ctx.word("cadence")), md(vocab(item.cadence, ctx.lang)))]
     if with_step:
         facts.insert(0, ctx.pair(md(ctx.word("step")), ctx.step(item.step)))
-    lines = [f"- [ ] **{ctx.t(item.title)}**", " · ".join(facts),
+    lines = [f"- [ ] {title(ctx.t(item.title), item.id)}", " · ".join(facts),
              ctx.pair(md(ctx.word("done_when")), ctx.t(item.done_when))]
     if item.evidence:
         lines.append(ctx.pair(md(ctx.word("evidence")), ctx.t(item.evidence)))

@@ -12,7 +12,7 @@ from generator.kb.model import KB
 from generator.kb.validate import validate_kb
 from generator.rules.layers import load_ruleset
 from generator.rules.model import Rule
-from generator.site import nav, tooltips
+from generator.site import downloads, nav, reading, tooltips, words
 from generator.site.clients import client_plans, facts_files, published_path
 from generator.site.labels import LANGS
 from generator.site.page import Page, SiteData
@@ -25,6 +25,8 @@ class SiteContent:
     nav: nav.Nav
     abbreviations: dict[str, str]  # lang -> `*[name]: text` lines to append to each page
     search_words: list[str]
+    reading_path: list[str]  # the start-here path (reading.py), language-neutral page paths
+    downloads: dict[str, list[tuple[str, bytes]]]  # lang -> (neutral path, content) of files to download
     warnings: tuple[Problem, ...] = ()
 
 
@@ -69,12 +71,19 @@ def load_data(root: Path, clients: Clients = Clients()) -> tuple[SiteData, tuple
     return _rules_and_plans(result.kb, root, clients), result.problems
 
 
-def assemble(data: SiteData, warnings: tuple[Problem, ...] = ()) -> SiteContent:
+def assemble(data: SiteData, warnings: tuple[Problem, ...] = (), start_here: str = "") -> SiteContent:
     pages = {lang: generate(data, lang) for lang in LANGS}
     abbrs = {lang: tooltips.definitions(tooltips.abbreviations(data.kb, lang)) for lang in LANGS}
+    path = reading.reading_path(start_here, [p.id for p in data.kb.phases])
+    files = {lang: list(downloads.downloads(data, lang)) for lang in LANGS}
     return SiteContent(pages=pages, nav=nav.site_nav(pages), abbreviations=abbrs,
-                       search_words=tooltips.search_words(data.kb), warnings=warnings)
+                       search_words=words.search_words(data.kb), reading_path=path, downloads=files,
+                       warnings=warnings)
 
 
-def site_content(root: Path, clients: Clients = Clients()) -> SiteContent:
-    return assemble(*load_data(root, clients))
+def site_content(root: Path, clients: Clients = Clients(), docs: Path | None = None) -> SiteContent:
+    """The content of the playbook at `root`; `docs` is its docs folder (the start-here page
+    there says the reading path)."""
+    start = (docs or root / "site") / reading.START
+    start_here = start.read_text("utf-8") if start.is_file() else ""
+    return assemble(*load_data(root, clients), start_here=start_here)

@@ -1,15 +1,39 @@
-"""Mermaid flowcharts of the operating loop and of each phase's steps."""
+"""Mermaid flowcharts of the operating loop and of each phase's steps, laid out to be read
+at full size (layout.py): labels wrapped, at most three nodes side by side, and a phase with
+many steps drawn as a few sub-flows (its steps grouped by domain, in the phase's order), each
+with the steps it comes after drawn dashed."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from itertools import pairwise
 
-from generator.kb.model import KB, Phase
-from generator.site.escape import mermaid_label
+from generator.kb.model import KB, Phase, Step, Text
+from generator.site.escape import mermaid_lines
+from generator.site.labels import vocab
+from generator.site.layout import Edge, pinned_rows, rows, wrap
+
+MAX_STEPS = 8  # a phase with more steps is drawn as sub-flows of about this many at most
+SUB_FLOW = 6
+# Short phase names, put before the title of a step of another phase.
+SHORT = {
+    "insight": Text("洞察", "Insight"), "strategy": Text("策略", "Strategy"),
+    "planning": Text("计划", "Planning"), "execution": Text("执行", "Execution"),
+    "evaluation": Text("评估", "Evaluation"), "optimization": Text("优化", "Optimization"),
+}
+
+
+@dataclass(frozen=True)
+class Flow:
+    """One diagram of a phase: its heading (empty when it is the whole phase) and Mermaid text."""
+
+    title: str
+    body: str
 
 
 def fence(body: str) -> str:
-    """A Mermaid diagram as a fenced block (rendered by the `mermaid` custom fence)."""
+    """A Mermaid diagram as a fenced block (rendered by site/assets/javascripts/diagrams.js)."""
     return f"```mermaid\n{body}\n```"
 
 
@@ -19,31 +43,70 @@ def loop_flowchart(kb: KB, lang: str) -> str:
     lines = ["flowchart TD"]
     ids = [f"p{n}" for n in range(1, len(kb.phases) + 1)]
     for node, phase in zip(ids, kb.phases, strict=True):
-        lines.append(f"    {node}({mermaid_label(f'{phase.order}. {phase.title(lang)}')})")
+        lines.append(f"    {node}({mermaid_lines(wrap(f'{phase.order}. {phase.title(lang)}', 28))})")
     lines += [f"    {a} --> {b}" for a, b in pairwise(ids)]
     if len(ids) > 1:
         lines.append(f"    {ids[-1]} -.-> {ids[0]}")
     return fence("\n".join(lines))
 
 
-def phase_flowchart(kb: KB, phase: Phase, lang: str) -> str:
-    """The steps of `phase` with their `depends_on` edges; steps of other phases they
-    depend on are drawn dashed."""
-    node = {step.id: f"s{n}" for n, step in enumerate(phase.steps, start=1)}
-    lines = ["flowchart TD"]
-    lines += [f"    {node[s.id]}[{mermaid_label(s.title(lang))}]" for s in phase.steps]
-    outside: dict[str, str] = {}
-    edges = []
-    for step in phase.steps:
+def _label(kb: KB, step_id: str, phase: Phase, lang: str) -> str:
+    step = kb.step_by_id[step_id]
+    lines = wrap(step.title(lang))
+    if step.phase != phase.id:
+        other = SHORT[step.phase](lang) if step.phase in SHORT else kb.phase_by_id[step.phase].title(lang)
+        lines.insert(0, f"{other} ·" if lang == "en" else f"{other}阶段：")
+    return mermaid_lines(lines)
+
+
+def flowchart(kb: KB, phase: Phase, steps: Sequence[Step], lang: str) -> str:
+    """`steps` with their `depends_on` edges; the steps they come after that are not among
+    them are drawn dashed (with their phase's name when it is another phase)."""
+    mine = [s.id for s in steps]
+    nodes = list(mine)
+    edges: list[Edge] = []
+    for step in steps:
         for dep in step.depends_on:
-            if dep not in node:
-                outside.setdefault(dep, f"x{len(outside) + 1}")
-            edges.append(f"    {node.get(dep) or outside[dep]} --> {node[step.id]}")
-    for dep, name in outside.items():
-        other = kb.step_by_id[dep]
-        title = f"{kb.phase_by_id[other.phase].title(lang)}: {other.title(lang)}"
-        lines.append(f"    {name}[{mermaid_label(title)}]:::outside")
-    lines += edges
-    if outside:
+            if dep not in nodes:
+                nodes.insert(nodes.index(step.id), dep)  # just before its first follower
+            edges.append((dep, step.id))
+    name = {n: f"s{i}" for i, n in enumerate(nodes, start=1)}
+    lines = ["flowchart TD"]
+    for node in nodes:
+        style = "" if node in mine else ":::outside"
+        lines.append(f"    {name[node]}[{_label(kb, node, phase, lang)}]{style}")
+    lines += [f"    {name[a]} --> {name[b]}" for a, b in edges]
+    lines += [f"    {name[a]} ~~~ {name[b]}" for a, b in pinned_rows(rows(nodes, edges), edges)]
+    if len(nodes) > len(mine):
         lines.append("    classDef outside stroke-dasharray: 4 4")
-    return fence("\n".join(lines))
+    return "\n".join(lines)
+
+
+def _groups(phase: Phase) -> list[list[Step]]:
+    """The phase's steps by domain (in order of first appearance), domains joined while a
+    group stays within SUB_FLOW steps."""
+    by_domain: dict[str, list[Step]] = {}
+    for step in phase.steps:
+        by_domain.setdefault(step.domain, []).append(step)
+    groups: list[list[Step]] = []
+    for steps in by_domain.values():
+        if groups and len(groups[-1]) + len(steps) <= SUB_FLOW:
+            groups[-1] += steps
+        else:
+            groups.append(list(steps))
+    return groups
+
+
+def _domains(steps: Sequence[Step], lang: str) -> str:
+    names = [vocab(d, lang) for d in dict.fromkeys(s.domain for s in steps)]
+    if lang == "zh":
+        return "、".join(names)
+    text = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return text[:1].upper() + text[1:]
+
+
+def phase_flows(kb: KB, phase: Phase, lang: str) -> list[Flow]:
+    """The phase's step flow: one diagram, or one per group of domains when it has many steps."""
+    if len(phase.steps) <= MAX_STEPS:
+        return [Flow("", fence(flowchart(kb, phase, phase.steps, lang)))]
+    return [Flow(_domains(g, lang), fence(flowchart(kb, phase, g, lang))) for g in _groups(phase)]

@@ -22,10 +22,12 @@ def _name(text: str) -> str:
     return "\u200b" + name if _KEYWORDS.match(name) else name
 
 
-def gantt(rows: Iterable[GanttRow], title: str = "", axis_format: str = "%m-%d") -> str:
-    """Mermaid `gantt` text: one section per phase (in order of first appearance), one
-    task per row from its start date to its due date; `axis_format` labels the time axis
-    (strftime-like: `%Y-%m` for charts that span years)."""
+def gantt(rows: Iterable[GanttRow], title: str = "", axis_format: str = "%m-%d", tick_interval: str = "") -> str:
+    """Mermaid `gantt` text: one section per phase (in order of first appearance; rows with an
+    empty phase get none), one task per row from its start date to its due date; `axis_format`
+    labels the time axis (strftime-like: `%Y-%m` for charts that span years), a tick every
+    `tick_interval` (`1week`, `2month`; Mermaid's choice when empty). No "today" line: a
+    published plan is read on other days than it was built."""
     sections: dict[str, list[str]] = {}
     for phase, item, start, due in rows:
         if due < start:
@@ -33,10 +35,14 @@ def gantt(rows: Iterable[GanttRow], title: str = "", axis_format: str = "%m-%d")
         task = f"    {_name(item)} :{start.isoformat()}, {due.isoformat()}"
         sections.setdefault(phase, []).append(task)
     # inclusiveEndDates: an item due on the day it starts still gets a one-day bar.
-    lines = ["gantt", "    dateFormat YYYY-MM-DD", f"    axisFormat {axis_format}", "    inclusiveEndDates"]
+    lines = ["gantt", "    dateFormat YYYY-MM-DD", f"    axisFormat {axis_format}", "    inclusiveEndDates",
+             "    todayMarker off"]
+    if tick_interval:
+        lines.append(f"    tickInterval {tick_interval}")
     if title:
         lines.append(f"    title {_name(title)}")
     for phase, tasks in sections.items():
-        lines.append(f"    section {_name(phase)}")
+        if phase:
+            lines.append(f"    section {_name(phase)}")
         lines += tasks
     return "\n".join(lines) + "\n"

@@ -23,16 +23,28 @@ from mkdocs.structure.files import File, Files
 
 from generator.errors import OpsbookError
 from generator.kb.documents import shown_path
+from generator.site import reading, searchindex
 from generator.site.content import Clients, SiteContent, site_content
+from generator.site.escape import cjk_lines
 from generator.site.paths import in_lang
 
 ABBR_EXTENSION = "generator.site.abbr"
+SITE_NAME_EN = "Operations playbook · opsbook"  # unless mkdocs.yml's extra.opsbook.site_name_en
 log = get_plugin_logger("opsbook")
 _content: SiteContent | None = None  # this build's content, set by on_config
+_names: dict[str, str] = {}  # lang -> the site's name, set by on_config
 
 
 def _root(config: Any) -> Path:
     return Path(config.config_file_path).resolve().parent
+
+
+class Download(File):
+    """A file copied into the site as it is, even a `.md` one (a template's fill-in form),
+    which MkDocs would otherwise render as a page."""
+
+    def is_documentation_page(self) -> bool:
+        return False
 
 
 def clients(config: Any) -> Clients:
@@ -42,10 +54,14 @@ def clients(config: Any) -> Clients:
                    tuple(str(o) for o in options.get("overlays") or ()))
 
 
+def _lang(page: Any) -> str:
+    return "en" if page.file.src_uri.startswith("en/") else "zh"
+
+
 def on_config(config: Any) -> Any:
     global _content
     try:
-        _content = site_content(_root(config), clients(config))
+        _content = site_content(_root(config), clients(config), Path(config.docs_dir))
     except OpsbookError as exc:
         raise PluginError(f"the knowledge base, the rules or a client's facts are invalid:\n{exc}") from None
     for problem in _content.warnings:
@@ -54,8 +70,10 @@ def on_config(config: Any) -> Any:
     if ABBR_EXTENSION not in config.markdown_extensions:
         config.markdown_extensions.append(ABBR_EXTENSION)
     jieba.setLogLevel(logging.WARNING)  # its "Building prefix dict" chatter is not news
-    for word in _content.search_words:
+    for word in _content.search_words:  # the KB's own terms, as jieba's user dictionary
         jieba.add_word(word)
+    options = (config.extra or {}).get("opsbook") or {}
+    _names.update(zh=config.site_name, en=str(options.get("site_name_en") or SITE_NAME_EN))
     return config
 
 
@@ -70,6 +88,9 @@ def on_files(files: Files, config: Any) -> Files:
                 raise PluginError(f"{where}: this page is generated from kb/ at build time; "
                                   "remove the file (or rename it)")
             files.append(File.generated(config, path, content=page.content))
+    for lang, made in _content.downloads.items():
+        for path, data in made:
+            files.append(Download.generated(config, in_lang(path, lang), content=data))
     _check_counterparts(files, Path(config.docs_dir))
     return files
 
@@ -86,8 +107,36 @@ def _check_counterparts(files: Files, docs: Path) -> None:
 
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Files) -> str:
     assert _content is not None, "on_config runs first"
-    lang = "en" if page.file.src_uri.startswith("en/") else "zh"
-    return f"{markdown}\n\n{_content.abbreviations[lang]}\n"
+    if page.file.generated_by is None:  # hand-written: its line breaks inside Chinese text
+        markdown = cjk_lines(markdown)
+    return f"{markdown}\n\n{_content.abbreviations[_lang(page)]}\n"
+
+
+def on_page_context(context: Any, page: Any, config: Any, nav: Any) -> Any:
+    """The site's name in the page's language (header, <title>), the English home page as
+    English pages' home, and previous / next along the start-here path."""
+    lang = _lang(page)
+    config.site_name = _names[lang]
+    config.extra["homepage"] = "en/" if lang == "en" else None
+    page.previous_page, page.next_page = _neighbours(page, nav, lang)
+    return context
+
+
+def _neighbours(page: Any, nav: Any, lang: str) -> tuple[Any, Any]:
+    assert _content is not None, "on_config runs first"
+    by_path = {p.file.src_uri: p for p in nav.pages}
+    before, after = reading.neighbours(_content.reading_path, page.file.src_uri.removeprefix("en/"))
+    if before or after:
+        return (by_path.get(in_lang(before, lang)) if before else None,
+                by_path.get(in_lang(after, lang)) if after else None)
+    same = [p for p in (page.previous_page, page.next_page)]
+    return tuple(p if p is not None and _lang(p) == lang else None for p in same)  # type: ignore[return-value]
+
+
+def on_post_build(config: Any) -> None:
+    config.site_name = _names.get("zh", config.site_name)
+    searchindex.write_split(Path(config.site_dir))
+    searchindex.fix_worker(Path(config.site_dir))
 
 
 def on_serve(server: Any, config: Any, builder: Any) -> Any:

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from generator.kb.model import Phase
 from generator.site import paths
-from generator.site.diagrams import loop_flowchart, phase_flowchart
+from generator.site.diagrams import loop_flowchart, phase_flows
 from generator.site.escape import md
 from generator.site.markup import Ctx, bullets, heading, join
 from generator.site.page import Page, SiteData
@@ -32,10 +32,12 @@ def phase_page(data: SiteData, phase: Phase, lang: str) -> Page:
     ctx = Ctx(data.kb, lang, path)
     title = phase.title(lang)
     steps = bullets(ctx.pair(ctx.step(s.id), ctx.t(s.purpose)) for s in phase.steps)
+    flows = phase_flows(data.kb, phase, lang)
+    drawn = [join(heading(3, md(f.title)) if f.title else "", f.body).rstrip() for f in flows]
     content = join(
         heading(1, f"{phase.order}. {md(title)}"),
         ctx.t(phase.purpose),
-        heading(2, md(ctx.word("flow"))), phase_flowchart(data.kb, phase, lang),
+        heading(2, md(ctx.word("flow"))), md(ctx.word("flow_note")), *drawn,
         heading(2, md(ctx.word("steps"))), steps,
         heading(2, md(ctx.word("inputs"))), bullets(ctx.t(t) for t in phase.inputs),
         heading(2, md(ctx.word("outputs"))), bullets(ctx.t(t) for t in phase.outputs),

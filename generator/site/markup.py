@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from generator.kb.model import KB, Text
 from generator.site import paths
-from generator.site.escape import md
+from generator.site.escape import cjk_text, md
 from generator.site.labels import label
 
 
@@ -21,8 +21,9 @@ class Ctx:
     path: str
 
     def t(self, text: Text) -> str:
-        """A bilingual data text, escaped, in the page's language."""
-        return md(text(self.lang))
+        """A bilingual data text, escaped, in the page's language (no stray spaces between
+        Chinese sentences from the source's line breaks)."""
+        return md(cjk_text(text(self.lang)))
 
     def word(self, key: str) -> str:
         return label(key, self.lang)
@@ -86,3 +87,10 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[str]], centred: int = 
 def join(*blocks: str) -> str:
     """Blocks separated by blank lines (empty blocks dropped), ending in a newline."""
     return "\n\n".join(b for b in blocks if b) + "\n"
+
+
+def search_boost(boost: float) -> str:
+    """Front matter that weighs a page's sections in search (Material's `search.boost`): a
+    reference that mentions every term, like the rule catalogue, should not come before the
+    page that is about the term."""
+    return f"---\nsearch:\n  boost: {boost}\n---\n\n"

@@ -1,19 +1,25 @@
 """Client plan pages: an overview of the published clients, and one page per client with
-its facts, its timeline (timeline.py), its checklist as task lists grouped by phase and
-step, and why each item is there: the rules that fired and what they matched."""
+its facts, its timeline (timeline.py: a Gantt chart per phase), its checklist by the time
+window items start in (each window a block that opens and closes; ticks are kept in the
+browser and exported for `opsbook plan --update`, see checklists.js), and why each item is
+there: the rules that fired and what they matched."""
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
+from datetime import timedelta
+from html import escape
 
 from generator.plan.model import PRIORITY_RANK, Plan, PlanItem, Reason
 from generator.plan.wording import condition
-from generator.render.labels import PRIORITY_NAMES, RECURRENCE_NAMES
+from generator.render.labels import LABELS, PRIORITY_NAMES, RECURRENCE_NAMES, dates
+from generator.render.timeline import WINDOWS, by_start, window_of
 from generator.site import paths, timeline
-from generator.site.checklist import BREAK
+from generator.site.checklist import BREAK, title
 from generator.site.conditions import fact_label, value_text
 from generator.site.escape import md
+from generator.site.labels import label
 from generator.site.markup import Ctx, bullets, heading, join, table
 from generator.site.page import ClientPlan, Page, SiteData
 
@@ -46,29 +52,49 @@ def reason(ctx: Ctx, why: Reason, catalogued: frozenset[str]) -> str:
 
 
 def task(ctx: Ctx, item: PlanItem, catalogued: frozenset[str]) -> str:
-    meta = [ctx.pair(md(ctx.word("owner")), ctx.role(item.owner)),
-            ctx.pair(md(ctx.word("due")), item.due.isoformat()),
+    """One item: its checkbox and title; its step, owner, dates and priority; why it is there."""
+    meta = [ctx.pair(md(ctx.word("step")), ctx.step(item.step)) if item.step in ctx.kb.step_by_id
+            else ctx.pair(md(ctx.word("step")), md(item.step_title)),
+            ctx.pair(md(ctx.word("owner")), ctx.role(item.owner)),
+            ctx.pair(md(ctx.word("dates")), dates(ctx.lang, item.start, item.due)),
             ctx.pair(md(ctx.word("priority")), md(PRIORITY_NAMES[ctx.lang][item.priority]))]
     if item.recurrence:
         meta.append(ctx.pair(md(ctx.word("repeats")), md(RECURRENCE_NAMES[ctx.lang][item.recurrence])))
     why = " · ".join(reason(ctx, r, catalogued) for r in item.because)
     box = "x" if item.done else " "
-    return BREAK.join([f"- [{box}] **{md(item.title)}**", " · ".join(meta),
-                       ctx.pair(md(ctx.word("why")), why)])
+    return BREAK.join([f"- [{box}] {title(md(item.title), item.id)}", " · ".join(meta),
+                       f'<span class="opsbook-why">{ctx.pair(md(ctx.word("why")), why)}</span>'])
+
+
+def _indent(text: str) -> str:
+    return "\n".join("    " + line if line else "" for line in text.split("\n"))
+
+
+def window_title(plan: Plan, n: int, count: int) -> str:
+    """`前 30 天（2027-01-04 至 2027-02-02）· 45 项`: a window of the plan and its items."""
+    key, end = WINDOWS[n]
+    begin = plan.start_date + timedelta(days=WINDOWS[n - 1][1] or 0 if n else 0)
+    words = LABELS[plan.lang]
+    if end is None:
+        span = words["from"].format(first=begin.isoformat())
+    else:
+        span = dates(plan.lang, begin, plan.start_date + timedelta(days=end - 1))
+    counted = label("n_items", plan.lang).format(n=count)
+    return words["span"].format(name=words[key], span=span) + f" · {counted}"
 
 
 def checklist(ctx: Ctx, plan: Plan, catalogued: frozenset[str]) -> str:
-    """The items as task lists under a heading per phase and per step."""
+    """The items by the time window they start in (soonest first), each window a block that
+    opens and closes; the first is open."""
     blocks: list[str] = []
-    phase = step = None
-    for item in plan.items:
-        if item.phase != phase:
-            phase, step = item.phase, None
-            blocks.append(heading(3, ctx.phase(item.phase)))
-        if item.step != step:
-            step = item.step
-            blocks.append(heading(4, ctx.step(item.step)))
-        blocks.append(task(ctx, item, catalogued))
+    for n in range(len(WINDOWS)):
+        mine = by_start(i for i in plan.items if window_of(plan, i) == n)
+        if not mine:
+            continue
+        head = "???+" if not blocks else "???"
+        tasks = "\n\n".join(task(ctx, item, catalogued) for item in mine)
+        summary = window_title(plan, n, len(mine)).replace('"', "'")
+        blocks.append(f'{head} note opsbook-window "{summary}"\n\n{_indent(tasks)}')
     return "\n\n".join(blocks)
 
 
@@ -121,6 +147,23 @@ def excluded(ctx: Ctx, plan: Plan, catalogued: frozenset[str]) -> str:
                    for gone in plan.excluded)
 
 
+def _timeline(ctx: Ctx, plan: Plan) -> str:
+    charts = [join(heading(3, ctx.phase(c.phase)) if c.phase in ctx.kb.phase_by_id else heading(3, md(c.title)),
+                   c.body).rstrip() for c in timeline.charts(plan)]
+    return join(timeline.EXPLAINED[ctx.lang], *charts).rstrip()
+
+
+def progress_tools(client: ClientPlan, lang: str) -> str:
+    """Where checklists.js puts the count of ticked items and the export button; it says
+    which client the ticks on this page belong to."""
+    file = f"{client.slug}-ticks.md"
+    command = _code(f"opsbook plan {client.source} -o {file} --update")
+    note = label("ticks_note", lang).format(file=_code(file), command=command)
+    tools = f'<div class="opsbook-progress" data-client="{escape(client.slug)}" data-file="{escape(file)}"></div>'
+    return f"{tools}\n\n{note}"
+
+
+
 def plan_page(data: SiteData, client: ClientPlan, lang: str) -> Page:
     path = paths.plan(client.slug)
     ctx = Ctx(data.kb, lang, path)
@@ -129,8 +172,8 @@ def plan_page(data: SiteData, client: ClientPlan, lang: str) -> Page:
     content = join(
         NO_SEARCH + heading(1, md(plan.client_name)), md(plan.client_note), _summary(ctx, client, plan),
         heading(2, md(ctx.word("client_facts"))), facts_table(ctx, plan),
-        heading(2, md(ctx.word("timeline"))), timeline.EXPLAINED[lang], timeline.chart(plan),
-        heading(2, md(ctx.word("checklist"))), checklist(ctx, plan, catalogued),
+        heading(2, md(ctx.word("timeline"))), _timeline(ctx, plan),
+        heading(2, md(ctx.word("checklist"))), progress_tools(client, lang), checklist(ctx, plan, catalogued),
         heading(2, md(ctx.word("fired"))), fired(ctx, plan, catalogued),
         heading(2, md(ctx.word("excluded"))) if plan.excluded else "", excluded(ctx, plan, catalogued),
     )

@@ -18,7 +18,7 @@ from generator.kb.model import (
 )
 from generator.site import paths
 from generator.site.escape import md
-from generator.site.markup import Ctx, bullets, heading, join, table
+from generator.site.markup import Ctx, bullets, heading, join, search_boost, table
 from generator.site.page import Page, SiteData
 
 INTRO = {
@@ -75,7 +75,7 @@ def pages(data: SiteData, lang: str) -> Iterator[Page]:
     ctx = Ctx(data.kb, lang, paths.SOURCES)
     title = ctx.word("sources")
     found = citations(ctx)
-    blocks = [heading(1, md(title)), INTRO[lang], _summary(ctx, found)]
+    blocks = [search_boost(0.3) + heading(1, md(title)), INTRO[lang], _summary(ctx, found)]
     for handbook in data.kb.handbooks:
         blocks.append(heading(2, f"{handbook.id}: {ctx.t(handbook.title)}"))
         sections = (s for s in data.kb.sections if s.handbook == handbook.id)

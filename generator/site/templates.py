@@ -1,4 +1,5 @@
-"""The templates page: every fill-in template with its fields, help texts and examples."""
+"""The templates page: every fill-in template with its fields, help texts and examples, and
+links to download it as a file to fill in (downloads.py)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from collections.abc import Iterator
 
 from generator.kb.model import Template
 from generator.site import paths
+from generator.site.downloads import links
 from generator.site.escape import md
 from generator.site.markup import Ctx, heading, join, table
 from generator.site.page import Page, SiteData
@@ -16,7 +18,7 @@ def _entry(ctx: Ctx, template: Template) -> str:
             for f in template.fields)
     headers = [md(ctx.word("field")), md(ctx.word("help")), md(ctx.word("example"))]
     return join(heading(2, ctx.t(template.title), paths.anchor("template", template.id)),
-                ctx.t(template.purpose), table(headers, rows),
+                ctx.t(template.purpose), links(ctx.path, template.id, ctx.lang), table(headers, rows),
                 ctx.pair(md(ctx.word("handbook")), ctx.sources(template.sources)))
 
 

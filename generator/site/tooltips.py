@@ -5,12 +5,9 @@ which Material shows as a tooltip (`content.tooltips`)."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from generator.kb.model import KB, Term
-
-_HAN = re.compile(r"[\u3400-\u9fff]")
 
 
 def forms(term: Term) -> Iterator[str]:
@@ -42,10 +39,3 @@ def definitions(abbrs: dict[str, str]) -> str:
     lines between them keep parsing linear: Python-Markdown re-tests the rest of a block
     against every block processor after each definition it takes out of it."""
     return "\n\n".join(f"*[{name}]: {tip}" for name, tip in abbrs.items())
-
-
-def search_words(kb: KB) -> list[str]:
-    """Chinese glossary forms, so the Chinese segmenter keeps each one a single searchable word
-    (用户画像, not 用户 / 画像)."""
-    words = {form for term in kb.glossary for form in forms(term)}
-    return sorted(w for w in words if _HAN.search(w) and not re.search(r"\s", w))

@@ -35,12 +35,12 @@ def _values(ctx: Ctx, fact: Fact) -> str:
 def _entry(ctx: Ctx, fact: Fact) -> str:
     kind = f"`{fact.type}`" + (f"（{md(vocab(fact.type, 'zh'))}）" if ctx.lang == "zh"
                               else f" ({md(vocab(fact.type, 'en'))})")
-    facts = [ctx.pair(md(ctx.word("type")), kind)]
+    facts = [ctx.pair(md(ctx.word("kpi_id")), f"`{fact.id}`"), ctx.pair(md(ctx.word("type")), kind)]
     facts += [md(ctx.word(flag)) for flag in ("required", "derived") if getattr(fact, flag)]
     facts += [ctx.pair(md(ctx.word(bound)), number(getattr(fact, bound)))
               for bound in ("min", "max") if getattr(fact, bound) is not None]
     facts.append(ctx.pair(md(ctx.word("handbook")), ctx.sources(fact.sources)))
-    return join(heading(2, f"{ctx.t(fact.label)} `{fact.id}`", paths.anchor("fact", fact.id)),
+    return join(heading(2, ctx.t(fact.label), paths.anchor("fact", fact.id)),
                 ctx.t(fact.help), bullets(facts), _values(ctx, fact))
 
 

@@ -92,9 +92,10 @@ def base_url(built_site: Built) -> Iterator[str]:
     thread.join()
 
 
-@pytest.fixture
-def tab(browser: Any, base_url: str) -> Iterator[Tab]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+def _open_tab(browser: Any, base_url: str, width: int, height: int, scheme: str = "light",
+              downloads: bool = False) -> tuple[Any, Tab]:
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN",
+                                  color_scheme=scheme, accept_downloads=downloads)
     tab = Tab(context.new_page(), base_url)
 
     def local_only(route: Any) -> None:
@@ -107,5 +108,28 @@ def tab(browser: Any, base_url: str) -> Iterator[Tab]:
     context.on("request", lambda r: urlsplit(r.url).hostname != "127.0.0.1" and tab.elsewhere.append(r.url))
     tab.page.on("console", lambda m: m.type == "error" and tab.errors.append(m.text))
     tab.page.on("pageerror", lambda e: tab.errors.append(str(e)))
+    return context, tab
+
+
+@pytest.fixture
+def tab(browser: Any, base_url: str) -> Iterator[Tab]:
+    """A desktop tab, 1280 x 900."""
+    context, tab = _open_tab(browser, base_url, 1280, 900, downloads=True)
+    yield tab
+    context.close()
+
+
+@pytest.fixture
+def phone(browser: Any, base_url: str) -> Iterator[Tab]:
+    """A phone-sized tab, 390 x 844."""
+    context, tab = _open_tab(browser, base_url, 390, 844)
+    yield tab
+    context.close()
+
+
+@pytest.fixture
+def dark(browser: Any, base_url: str) -> Iterator[Tab]:
+    """A desktop tab of a system set to dark mode."""
+    context, tab = _open_tab(browser, base_url, 1280, 900, scheme="dark")
     yield tab
     context.close()

@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 from sitetools import ROOT, Built
 
+from generator.kb.model import KB
+
 RunCli = Callable[..., tuple[int, str, str]]
 MINI_KB = ROOT / "tests" / "validate" / "minikb"
 MINI_RULES = ROOT / "tests" / "validate" / "minirules"
@@ -55,7 +57,73 @@ def test_no_page_loads_anything_from_another_host(built_site: Built) -> None:
     for page in [*_pages(built_site.site_dir), built_site.site_dir / "404.html"]:
         text = page.read_text("utf-8")
         assert not EXTERNAL.search(text.replace('href="https://squidfunk', "")), page
-        assert "assets/javascripts/mermaid.min.js" in text
+
+
+def test_mermaid_is_loaded_only_by_pages_with_a_diagram(built_site: Built) -> None:
+    with_diagrams = 0
+    for page in _pages(built_site.site_dir):
+        text = page.read_text("utf-8")
+        diagram = 'class="opsbook-diagram"' in text
+        assert ("assets/javascripts/mermaid.min.js" in text) == diagram, page
+        assert 'class="mermaid"' not in text, page  # Material would draw it (too small, from a CDN)
+        with_diagrams += diagram
+    # the loop, the phases and the client plans, in both languages
+    assert with_diagrams == 2 * (1 + 6 + len(EXAMPLES))
+
+
+def test_each_language_has_its_own_search_index(built_site: Built) -> None:
+    import json
+
+    site = built_site.site_dir
+    zh = json.loads((site / "search" / "search_index.json").read_text("utf-8"))
+    en = json.loads((site / "en" / "search" / "search_index.json").read_text("utf-8"))
+    assert zh["docs"] and en["docs"]
+    assert not any(d["location"].startswith("en/") for d in zh["docs"])
+    assert {d["location"].split("#")[0] for d in en["docs"]} >= {"", "phases/", "reference/kpis/"}
+    assert en["config"]["lang"] == ["en"] and "stemmer" not in en["config"]["pipeline"]
+    # the English pages tell the search worker that en/ is their base (overrides/main.html)
+    assert 'config.base.replace(/\\/?$/, "/en/")' in (site / "en" / "index.html").read_text("utf-8")
+    assert "config.base.replace" not in (site / "index.html").read_text("utf-8")
+
+
+def test_the_search_worker_finds_words_that_end_a_chinese_query(built_site: Built) -> None:
+    workers = list((built_site.site_dir / "assets/javascripts/workers").glob("search.*.min.js"))
+    assert len(workers) == 1
+    assert "for(let o=s+1;o<=t.length;o++)t.slice(s,o)in e" in workers[0].read_text("utf-8")
+
+
+def test_templates_download_as_files_to_fill_in(built_site: Built, shipped_kb: KB) -> None:
+    from openpyxl import load_workbook
+
+    for lang in ("", "en/"):
+        page = (built_site.site_dir / lang / "reference" / "templates" / "index.html").read_text("utf-8")
+        for template in shipped_kb.templates:
+            for suffix in ("xlsx", "md"):
+                assert f'href="../downloads/{template.id}.{suffix}"' in page
+            form = (built_site.site_dir / lang / f"reference/downloads/{template.id}.md").read_text("utf-8")
+            assert form.startswith(f"# {template.title(lang.rstrip('/') or 'zh')}\n")
+            assert form.count("\n## ") == len(template.fields)
+            book = load_workbook(built_site.site_dir / lang / f"reference/downloads/{template.id}.xlsx")
+            rows = list(book.active.iter_rows(min_row=5, values_only=True))
+            assert [r[0] for r in rows] == [f.label(lang.rstrip("/") or "zh") for f in template.fields]
+
+
+def test_english_pages_have_an_english_site_name(built_site: Built) -> None:
+    en = (built_site.site_dir / "en" / "reference" / "kpis" / "index.html").read_text("utf-8")
+    zh = (built_site.site_dir / "reference" / "kpis" / "index.html").read_text("utf-8")
+    assert "<title>KPI dictionary - Operations playbook · opsbook</title>" in en
+    assert 'aria-label="Operations playbook · opsbook"' in en and 'aria-label="运营手册' not in en
+    assert "<title>KPI 指标词典 - 运营手册 · opsbook</title>" in zh
+    assert 'hreflang="en" lang="en" class="md-select__link" aria-current="true"' in en
+    assert 'hreflang="zh" lang="zh" class="md-select__link" aria-current="true"' in zh
+
+
+def test_pages_of_the_start_here_path_lead_to_the_next(built_site: Built) -> None:
+    start = (built_site.site_dir / "en" / "start-here" / "index.html").read_text("utf-8")
+    assert re.search(r'href="\.\./"[^>]*md-footer__link--prev', start)
+    assert re.search(r'href="\.\./phases/"[^>]*md-footer__link--next', start)
+    loop = (built_site.site_dir / "phases" / "index.html").read_text("utf-8")
+    assert re.search(r'href="insight/"[^>]*md-footer__link--next', loop)
 
 
 @pytest.fixture

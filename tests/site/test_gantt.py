@@ -19,6 +19,7 @@ def test_one_section_per_phase_in_order_of_first_appearance() -> None:
         "    dateFormat YYYY-MM-DD\n"
         "    axisFormat %m-%d\n"
         "    inclusiveEndDates\n"
+        "    todayMarker off\n"
         "    title Acme 计划\n"
         "    section 洞察\n"
         "    列出决策问题 :2026-12-01, 2026-12-15\n"
@@ -42,7 +43,12 @@ def test_a_name_that_reads_like_a_statement_stays_a_name(name: str) -> None:
 
 def test_no_rows_is_an_empty_chart() -> None:
     assert gantt([]).splitlines() == ["gantt", "    dateFormat YYYY-MM-DD", "    axisFormat %m-%d",
-                                      "    inclusiveEndDates"]
+                                      "    inclusiveEndDates", "    todayMarker off"]
+
+
+def test_rows_without_a_phase_get_no_section_and_ticks_can_be_set() -> None:
+    text = gantt([("", "列出决策问题", D1, D2)], tick_interval="1week")
+    assert "section" not in text and "    tickInterval 1week\n" in text
 
 
 def test_an_item_due_before_it_starts_is_refused() -> None:

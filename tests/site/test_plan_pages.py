@@ -52,32 +52,33 @@ def test_a_hostile_client_name_shows_as_text(site_data: SiteData, client: Client
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_the_checklist_has_a_task_per_item_under_its_phase_and_step(client: ClientPlan, site_data: SiteData,
-                                                                    lang: str) -> None:
+def test_the_checklist_has_a_task_per_item_by_the_window_it_starts_in(client: ClientPlan, site_data: SiteData,
+                                                                      lang: str) -> None:
     plan = client.plans[lang]
     text = plans.plan_page(site_data, client, lang).content
-    checklist = text.split("\n## ")[3]  # after the facts and the timeline
-    tasks = re.findall(r"^- \[ \] \*\*(.+?)\*\* *$", checklist, re.MULTILINE)
-    assert len(tasks) == len(plan.items)
-    steps = re.findall(r"^#### \[.+?\]\(\.\./phases/([a-z]+)/([a-z0-9-]+)\.md\)$", checklist, re.MULTILINE)
-    assert [f"{p}.{s}" for p, s in steps] == list(dict.fromkeys(item.step for item in plan.items))
-    phases = re.findall(r"^### \[.+?\]\(\.\./phases/([a-z]+)/index\.md\)$", checklist, re.MULTILINE)
-    assert phases == list(dict.fromkeys(item.phase for item in plan.items))
-    owners = re.findall(r"\]\(\.\./roles/([a-z0-9-]+)\.md\) · ", checklist)
-    assert owners == [item.owner for item in plan.items]
-    assert all(item.due.isoformat() in checklist for item in plan.items)
+    checklist = text.split(f"\n## {'检查清单' if lang == 'zh' else 'Checklist'}\n")[1].split("\n## ")[0]
+    tasks = re.findall(r'^    - \[ \] \*\*.+?\*\*\{ data-item="([a-z0-9.-]+)" \} *$', checklist, re.MULTILINE)
+    assert sorted(tasks) == sorted(item.id for item in plan.items)
+    windows = re.findall(r'^\?\?\?(\+?) note opsbook-window "(.+) · (\d+) (?:项|items)"$', checklist, re.MULTILINE)
+    assert [w[0] for w in windows] == ["+"] + [""] * (len(windows) - 1)  # the first window open
+    assert sum(int(w[2]) for w in windows) == len(plan.items) and len(windows) > 1
+    starts = [plan.items[[i.id for i in plan.items].index(t)].start for t in tasks]
+    assert starts == sorted(starts)  # soonest first
+    for item in plan.items:
+        assert f"{item.start.isoformat()}" in checklist and item.due.isoformat() in checklist
+    assert f'data-client="{client.slug}"' in text and f"`opsbook plan {client.source} -o " in text
 
 
 def test_each_task_says_why_with_the_rules_and_the_matched_facts(client: ClientPlan, site_data: SiteData) -> None:
     plan = client.plans["en"]
     text = plans.plan_page(site_data, client, "en").content
-    tasks = text.split("\n- [ ] ")[1:]
     item = next(i for i in plan.items if i.because[0].matched)
-    task = tasks[plan.items.index(item)]
+    task = text.split(f'{{ data-item="{item.id}" }}')[1]
     why = task.split("Why: ", 1)[1].split("\n")[0]
     first = item.because[0]
     assert f"(../reference/rules.md#{paths.anchor('rule', first.rule)})" in why
     assert f"`{first.matched[0].fact} " in why
+    assert '<span class="opsbook-why">' in task.split("\n\n")[0]  # left out when printed
     assert "(always applies)" in text  # the baseline rules match nothing
 
 
@@ -113,9 +114,16 @@ def test_the_timeline_has_one_bar_per_step_spanning_its_items(client: ClientPlan
         items = [i for i in plan.items if i.step_title == title]
         assert start == min(i.start for i in items) and end == max(i.due for i in items)
         assert phase == timeline.PHASES[items[0].phase].zh
-    chart = timeline.chart(plan)
-    assert chart.startswith("```mermaid\n---\nconfig:") and "    axisFormat %Y-%m\n" in chart
-    assert chart.count(" :20") == len(bars)
+    charts = timeline.charts(plan)
+    assert [c.phase for c in charts] == list(dict.fromkeys(item.phase for item in plan.items))
+    assert sum(c.body.count(" :20") for c in charts) == len(bars)
+    for chart in charts:
+        assert chart.body.startswith("```mermaid\ngantt\n") and "    todayMarker off\n" in chart.body
+        assert "section" not in chart.body  # one chart per phase
+    # each bar's label says its dates
+    _, title, start, end = bars[0]
+    assert f"    {timeline.dated(title, start, end, plan.start_date.year)} :{start}, {end}" in charts[0].body
+    assert timeline.dated("x", start, end, start.year) == f"x {start:%m-%d}–{end:%m-%d}"
 
 
 def test_the_timeline_follows_the_schedule_not_the_plan_start(client: ClientPlan) -> None:
