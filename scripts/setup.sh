@@ -15,3 +15,10 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
   echo "$want" > "$stamp"
 fi
+# Front-end files from package-lock.json: Pyodide, shipped with the site's plan builder, and the Nu HTML checker the site tests run.
+npm_stamp=node_modules/.opsbook-installed
+npm_want=$(sha256sum package-lock.json | cut -d' ' -f1)
+if [ ! -f "$npm_stamp" ] || [ "$(cat "$npm_stamp")" != "$npm_want" ]; then
+  npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+  echo "$npm_want" > "$npm_stamp"
+fi
