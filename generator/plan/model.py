@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import NamedTuple
 
@@ -160,6 +160,13 @@ class Target(NamedTuple):
     item: str  # the item whose due date is the date
 
 
+class Revision(NamedTuple):
+    """What an earlier calendar file said of one item's revision (see render/ics.py)."""
+
+    sequence: int
+    digest: str | None  # the X-OPSBOOK-HASH opsbook wrote; None when the file holds none
+
+
 @dataclass(frozen=True)
 class Plan:
     client_name: str
@@ -174,6 +181,9 @@ class Plan:
     excluded: tuple[Excluded, ...]
     derived: Mapping[str, object]
     workload: Workload
+    kpi_titles: Mapping[str, str] = field(default_factory=dict)  # KPI id -> name in the plan's language
+    # what the earlier file said of each item's revision, handed on by `--update` (calendars only)
+    revisions: Mapping[str, Revision] = field(default_factory=dict)
 
     def item(self, item_id: str) -> PlanItem | None:
         return next((i for i in self.items if i.id == item_id), None)

@@ -93,6 +93,7 @@ class Template:
     horizons: tuple[int, ...]
     roles: tuple[Role, ...]
     role_titles: Mapping[str, str]
+    kpi_titles: Mapping[str, str]
 
 
 def _info(kb: KB, item: Item, lang: str) -> ItemInfo:
@@ -128,7 +129,7 @@ def template(kb: KB, ruleset: RuleSet, lang: str) -> Template:
                     rules, {p.id: p.title(lang) for p in kb.phases}, digest,
                     *_step_waits(kb, items), tuple(PERIOD[i.cadence] for i in items),
                     tuple(HORIZONS.index(kb.step_by_id[i.step].horizon) for i in items), kb.roles,
-                    {r.id: r.title(lang) for r in kb.roles})
+                    {r.id: r.title(lang) for r in kb.roles}, {k.id: k.name(lang) for k in kb.kpis})
 
 
 class Decision(NamedTuple):
@@ -232,7 +233,7 @@ def build_plan(tpl: Template, ruleset: RuleSet, evaluation: Evaluation, facts: C
     return Plan(client_name=facts.name, client_note=str(facts.values.get("client.note", "")), start_date=start,
                 lang=tpl.lang, layers=ruleset.layers, kb_digest=tpl.digest, phase_titles=tpl.phase_titles,
                 facts=dict(facts.values), items=tuple(items), excluded=dropped, derived=dict(evaluation.derived),
-                workload=workload(tpl, decision))
+                workload=workload(tpl, decision), kpi_titles=tpl.kpi_titles)
 
 
 def workload(tpl: Template, decision: Decision) -> Workload:

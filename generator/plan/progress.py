@@ -4,11 +4,11 @@ and carrying it into a new plan."""
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 
 from generator.errors import OpsbookError, Problem
-from generator.plan.model import Plan
+from generator.plan.model import Plan, Revision
 
 PREFIX = "cannot read the earlier plan: "
 
@@ -18,6 +18,7 @@ class Progress:
     ids: tuple[str, ...]  # every item the earlier plan held, in its order
     done: frozenset[str]
     warnings: tuple[Problem, ...] = ()  # ticks that could not be read, each at its line
+    revisions: Mapping[str, Revision] = field(default_factory=dict)  # per item, from a calendar file
 
 
 def progress(ids: Iterable[str], done: Iterable[str], warnings: Iterable[Problem] = ()) -> Progress:
@@ -40,8 +41,9 @@ def lost_tick(shown: str, line: int, message: str) -> Problem:
 
 
 def carry_progress(plan: Plan, earlier: Progress) -> tuple[Plan, tuple[str, ...]]:
-    """The plan with earlier ticks kept, and the earlier items no longer in it."""
+    """The plan with earlier ticks kept and the earlier revisions handed on (so a calendar
+    counts on each to-do's SEQUENCE), and the earlier items no longer in it."""
     items = tuple(i._replace(done=i.id in earlier.done) for i in plan.items)
     current = {i.id for i in plan.items}
     dropped = tuple(i for i in earlier.ids if i not in current)
-    return dataclasses.replace(plan, items=items), dropped
+    return dataclasses.replace(plan, items=items, revisions=earlier.revisions), dropped

@@ -16,9 +16,9 @@ import datetime as dt
 import hashlib
 from collections.abc import Mapping
 
-from generator.plan.model import Plan, PlanItem
+from generator.plan.model import Plan, PlanItem, Revision
 from generator.render.labels import LABELS, number
-from generator.render.read_ics import HASH, MAX_SEQUENCE, Revision
+from generator.render.read_ics import HASH, MAX_SEQUENCE
 from generator.render.text import owner_text, why
 
 ICS_PRIORITY = {"critical": 1, "high": 3, "medium": 5, "low": 7}
@@ -105,12 +105,6 @@ def _todo(item: PlanItem, plan: Plan, earlier: Revision | None) -> list[str]:
             *content[1:], f"{HASH}:{hashed}", "END:VTODO"]
 
 
-def _earlier(plan: Plan) -> Mapping[str, Revision]:
-    """The earlier file's revisions, which `--update` hands on with the plan when it has them."""
-    revisions: Mapping[str, Revision] = getattr(plan, "revisions", None) or {}
-    return revisions
-
-
 def calendar(plan: Plan, earlier: Mapping[str, Revision]) -> bytes:
     """The calendar of `plan`, each to-do's revision counted on from `earlier` (read_ics.read)."""
     name = f"{LABELS[plan.lang]['title']}: {plan.client_name}"
@@ -123,4 +117,4 @@ def calendar(plan: Plan, earlier: Mapping[str, Revision]) -> bytes:
 
 
 def render(plan: Plan) -> bytes:
-    return calendar(plan, _earlier(plan))
+    return calendar(plan, plan.revisions)  # the earlier file's, which `--update` hands on

@@ -30,11 +30,17 @@ def _title(plan: Plan, owner: str) -> str:
     return md(plan.workload.titles.get(owner, owner))
 
 
+def _kpi(plan: Plan, kpi: str) -> str:
+    """A KPI by its name in the plan's language, with the ID the facts and rules use."""
+    name = plan.kpi_titles.get(kpi)
+    return f"{md(name)} (`{kpi}`)" if name else f"`{kpi}`"
+
+
 def _target_row(plan: Plan, target: Target) -> str:
     words = LABELS[plan.lang]
     current = words["not_given"] if target.current is None else show(target.current)
     rule = f"{md(target.title)} (`{target.rule}`)" if target.title else f"`{target.rule}`"
-    cells = (f"`{target.kpi}`", current, f"{TARGET_OPS[target.op]} {show(target.target)}",
+    cells = (_kpi(plan, target.kpi), current, f"{TARGET_OPS[target.op]} {show(target.target)}",
              target.date.isoformat(), rule)
     return "| " + " | ".join(cells) + " |"
 
@@ -52,7 +58,7 @@ def targets(plan: Plan) -> list[str]:
     later = plan.targets[MAX_TARGETS:]
     if later:
         named = words["list_sep"].join(words["named"].format(
-            title=f"`{t.kpi}` {TARGET_OPS[t.op]} {show(t.target)}", date=t.date.isoformat()) for t in later)
+            title=f"{_kpi(plan, t.kpi)} {TARGET_OPS[t.op]} {show(t.target)}", date=t.date.isoformat()) for t in later)
         lines += ["", words["more_targets"].format(n=len(later), targets=named)]
     return [*lines, ""]
 

@@ -11,11 +11,11 @@ values in any case; properties in any order within their component.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
-from typing import NamedTuple
+from collections.abc import Iterator
+from dataclasses import dataclass
 
 from generator.errors import Problem
+from generator.plan.model import Revision
 from generator.plan.progress import Progress, lost_tick, progress, unreadable
 
 UID_SUFFIX = "@opsbook"
@@ -24,20 +24,6 @@ _NAME = re.compile(r"[A-Za-z0-9-]+")
 _DIGITS = re.compile(r"\+?[0-9]{1,12}")
 HASH = "X-OPSBOOK-HASH"
 MAX_SEQUENCE = 2**31 - 1  # RFC 5545 SEQUENCE is an INTEGER: 32-bit signed
-
-
-class Revision(NamedTuple):
-    """What an earlier calendar file said of one item's revision."""
-
-    sequence: int
-    digest: str | None  # the X-OPSBOOK-HASH opsbook wrote; None when the file holds none
-
-
-@dataclass(frozen=True)
-class CalendarProgress(Progress):
-    """Progress, and the revision of each item the earlier calendar held."""
-
-    revisions: Mapping[str, Revision] = field(default_factory=dict)
 
 
 @dataclass
@@ -139,7 +125,7 @@ def _revised(revisions: dict[str, Revision], item_id: str, todo: _Todo) -> None:
         revisions[item_id] = Revision(max(earlier.sequence, todo.sequence), earlier.digest or todo.digest)
 
 
-def read(text: str, shown: str) -> CalendarProgress:
+def read(text: str, shown: str) -> Progress:
     lines = content_lines(text)
     if not lines or lines[0][1].strip().upper() != "BEGIN:VCALENDAR":
         raise unreadable(shown, 1, "it does not start with BEGIN:VCALENDAR: use --force to overwrite it")
@@ -154,4 +140,4 @@ def read(text: str, shown: str) -> CalendarProgress:
                 done.append(item_id)
         warnings += problems
     found = progress(ids, done, warnings)
-    return CalendarProgress(found.ids, found.done, found.warnings, revisions)
+    return Progress(found.ids, found.done, found.warnings, revisions)

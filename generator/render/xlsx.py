@@ -14,7 +14,6 @@ import datetime as dt
 import io
 import re
 import zipfile
-from collections.abc import Mapping
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
@@ -24,8 +23,8 @@ from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
 from generator.plan.model import Plan, PlanItem
-from generator.render.csvplan import COLUMNS, Cell, header, safe_cell, values
-from generator.render.labels import LABELS, STATUS, number
+from generator.render.csvplan import COLUMNS, Cell, header, kpi_names, safe_cell, values
+from generator.render.labels import STATUS, number
 from generator.render.text import fitted, longest_word, why
 from generator.render.xlsxload import load_sheet
 
@@ -40,25 +39,19 @@ NARROW = PageMargins(left=0.25, right=0.25, top=0.75, bottom=0.75, header=0.3, f
 PAGE_NUMBERS = "&P / &N"
 
 
-def _kpi_names(plan: Plan) -> Mapping[str, str]:
-    """KPI names in the plan's language, when the plan carries them (else the IDs are shown)."""
-    names: Mapping[str, str] = getattr(plan, "kpi_titles", None) or {}
-    return names
-
-
-def _texts(item: PlanItem, plan: Plan, phase: str, kpi_names: Mapping[str, str]) -> dict[str, str]:
+def _texts(item: PlanItem, plan: Plan, phase: str) -> dict[str, str]:
     """The columns of text from the playbook, an overlay or the rules, as written: the CSV puts a
     quote before those that start like a formula; a string cell needs none."""
     return {"id": item.id, "phase": phase, "step": item.step_title, "item": item.title, "owner": item.owner_title,
             "covers": item.owner_role_title if item.owner_role != item.owner else "",
-            "kpis": LABELS[plan.lang]["name_sep"].join(kpi_names.get(k, k) for k in item.kpis),
+            "kpis": kpi_names(item, plan),
             "done_when": item.done_when, "why": why(item, plan.lang)}
 
 
-def _row(item: PlanItem, plan: Plan, kpi_names: Mapping[str, str]) -> list[Cell]:
+def _row(item: PlanItem, plan: Plan) -> list[Cell]:
     phase = plan.phase_titles.get(item.phase, item.phase)
-    cells = dict(zip(COLUMNS, values(item, plan.lang, phase), strict=True))
-    cells.update(_texts(item, plan, phase, kpi_names))
+    cells = dict(zip(COLUMNS, values(item, plan, phase), strict=True))
+    cells.update(_texts(item, plan, phase))
     return [cells[name] for name in COLUMNS]
 
 
@@ -75,8 +68,7 @@ def _plan_sheet(sheet: Worksheet, plan: Plan) -> None:
     sheet.title = "plan"
     titles = header(plan.lang)
     sheet.append(titles)
-    kpi_names = _kpi_names(plan)
-    rows = [_row(item, plan, kpi_names) for item in plan.items]
+    rows = [_row(item, plan) for item in plan.items]
     for row in rows:
         sheet.append(row)
     for index, name in enumerate(COLUMNS, start=1):

@@ -138,7 +138,8 @@ def test_markdown_opens_with_a_short_table_of_targets(playbook, lang: str, headi
     assert text.index(heading) > glance and text.index(heading) < text.index("###", text.index(heading) + 3)
     assert row in text
     target = by_kpi(plan)["complaint_rate"]
-    assert f"| `complaint_rate` | 0.06 | ≤ 0.03 | {target.date.isoformat()} |" in text
+    name = next(k.name(lang) for k in playbook.kb.kpis if k.id == "complaint_rate")
+    assert f"| {name} (`complaint_rate`) | 0.06 | ≤ 0.03 | {target.date.isoformat()} |" in text, "named, ID beside"
 
 
 @pytest.mark.parametrize(("kpis", "key"), [({}, "no KPI values"), ({"complaint_rate": 0.01}, "no rule found")])
@@ -154,11 +155,11 @@ def test_a_long_list_of_targets_keeps_the_summary_short(playbook) -> None:
     plan = playbook.plan(load_facts(ROOT / "examples" / "logistics-company.yaml", playbook.kb), "en")
     assert len(plan.targets) > MAX_TARGETS
     text = RENDERERS["md"].render(plan).decode()
-    rows = [line for line in text.splitlines() if line.startswith("| `")]
+    rows = [line for line in text.splitlines() if "(`" in line and line.startswith("| ")]
     assert len(rows) == MAX_TARGETS
     later = plan.targets[MAX_TARGETS:]
     line = next(line for line in text.splitlines() if line.startswith(f"{len(later)} more target"))
-    assert all(f"`{t.kpi}`" in line and t.date.isoformat() in line for t in later)
+    assert all(f"{plan.kpi_titles[t.kpi]} (`{t.kpi}`)" in line and t.date.isoformat() in line for t in later)
 
 
 def test_roles_short_of_time_beyond_the_first_few_share_one_line(playbook) -> None:

@@ -77,6 +77,16 @@ def test_csv_carries_start_effort_and_the_role_covered(small_team: Plan) -> None
     assert any(r[words["covers"]] for r in rows.values()), "four founders cover for missing roles"
 
 
+def test_csv_names_the_kpis_an_item_watches_in_the_plans_language(playbook, small_team: Plan) -> None:
+    words = LABELS["en"]
+    names = {kpi.id: kpi.name("en") for kpi in playbook.kb.kpis}
+    rows = {r[words["id"]]: r for r in _csv_rows(small_team)}
+    watching = [i for i in small_team.items if i.kpis]
+    assert watching
+    for item in watching:
+        assert rows[item.id][words["kpis"]] == words["name_sep"].join(names[k] for k in item.kpis)
+
+
 def test_csv_and_xlsx_neutralise_formulas(hostile: Plan) -> None:
     first = hostile.items[0]
     item = first._replace(info=first.info._replace(title="=SUM(A1:A9)", done_when="@cmd", step_title="-2+3"))

@@ -44,10 +44,6 @@ def _carrying(plan: Plan, **extra: object) -> Plan:
     return copy
 
 
-def _carries(name: str) -> bool:
-    return name in {f.name for f in dataclasses.fields(Plan)}
-
-
 def _book(plan: Plan) -> dict[str, Worksheet]:
     book = load_workbook(io.BytesIO(RENDERERS["xlsx"].render(plan)))
     return {sheet.title: sheet for sheet in book.worksheets}
@@ -129,8 +125,6 @@ def test_xlsx_kpi_column_shows_kpi_names_in_the_plans_language(playbook, plan: P
         assert not any(k in cell.split(separator) for k in item.kpis), "no raw KPI IDs"
 
 
-@pytest.mark.xfail(not _carries("kpi_titles"), strict=True,
-                   reason="the plan does not carry KPI names yet: the planner has to hand them on (Plan.kpi_titles)")
 def test_xlsx_kpi_column_of_a_plan_from_the_planner_shows_names(playbook, plan: Plan) -> None:
     names = _kpi_titles(playbook, plan.lang)
     shown = _kpi_column(plan)
@@ -247,9 +241,6 @@ def test_ics_render_counts_on_from_the_revisions_the_plan_carries(plan: Plan) ->
     assert [t["SEQUENCE"] for t in _todos(after).values()][:2] == [1, 0]
 
 
-@pytest.mark.xfail(not _carries("revisions"), strict=True,
-                   reason="`plan --update` does not hand the earlier file's revisions on yet (Progress.revisions "
-                          "carried into Plan.revisions by carry_progress)")
 def test_ics_update_through_the_cli_raises_the_sequence_of_changed_items(run_cli, tmp_path: Path) -> None:
     target = tmp_path / "plan.ics"
     assert run_cli("plan", str(COFFEE), "-o", str(target))[0] == 0
