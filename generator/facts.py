@@ -28,9 +28,14 @@ LATEST_DATE = dt.date(2999, 12, 31)  # a schedule from later would run past the 
 # Characters YAML allows but that must not reach a name shown in a plan: NEL and the Unicode line
 # and paragraph separators (calendars and editors break lines there), zero-width characters and
 # the bidirectional controls (they reorder what a reader sees).
-_HIDDEN = re.compile("[\x85\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+HIDDEN_CHARACTERS = re.compile("[\x85\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 # Facts given as a mapping of ids to numbers, flattened to `kpis.<id>` and `team.<role>`.
-_MAP_TYPES = ("kpis", "team")
+MAP_TYPES = ("kpis", "team")
+# What a yes/no fact accepts as text besides true and false, after trimming and lower-casing.
+BOOL_WORDS = {True: ("true", "yes", "y", "是"), False: ("false", "no", "n", "否")}
+# A number given as text (`team_size: "20"`, from a form or a spreadsheet): plain decimals only,
+# no exponent, no `_`, no other digits than 0-9, so that the facts schema can say the same.
+NUMBER_TEXT = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
 LANGS = ("zh", "en")  # the values of the `lang` fact, and of every command's --lang
 DEFAULT_LANG = "zh"
 
@@ -66,9 +71,13 @@ def plan_lang(facts: ClientFacts, given: str | None = None) -> str:
 
 def load_facts(path: Path, kb: KB, shown: str | None = None) -> ClientFacts:
     """Read, check and normalise a YAML or JSON facts file; raise OpsbookError on any problem."""
+    return facts_from_document(facts_document(path, shown), kb)
+
+
+def facts_document(path: Path, shown: str | None = None) -> Document:
+    """A YAML or JSON facts file read and parsed, not yet checked against the vocabulary."""
     shown = shown if shown is not None else str(path)
-    doc = _parse(read_text(path, shown), shown, path.suffix.lower() == ".json")
-    return facts_from_document(doc, kb)
+    return _parse(read_text(path, shown), shown, path.suffix.lower() == ".json")
 
 
 def facts_from_data(data: Any, kb: KB, shown: str = "<facts>") -> ClientFacts:
@@ -136,7 +145,7 @@ def _flatten(
         is_group = (
             isinstance(value, dict) and name not in vocabulary and any(f.startswith(name + ".") for f in vocabulary)
         )
-        is_map = isinstance(value, dict) and name in vocabulary and vocabulary[name].type in _MAP_TYPES
+        is_map = isinstance(value, dict) and name in vocabulary and vocabulary[name].type in MAP_TYPES
         if is_group:
             yield from _flatten(value, vocabulary, path)
         elif is_map:
@@ -204,7 +213,7 @@ def normalise(fact: Fact, raw: Any) -> tuple[FactValue | None, str | None]:
         code = control_character(raw)
         if code:
             return None, f"contains control character {code}: remove it"
-        hidden = _HIDDEN.search(raw)
+        hidden = HIDDEN_CHARACTERS.search(raw)
         if hidden:
             return None, (f"contains U+{ord(hidden.group()):04X}, an invisible, line-breaking or text-direction "
                           "character that would change how the text shows in plans and calendars: remove it")
@@ -225,7 +234,7 @@ def normalise(fact: Fact, raw: Any) -> tuple[FactValue | None, str | None]:
     if kind in ("integer", "number"):
         return _number(fact, raw)
     if kind == "date":
-        day = iso_day(str(raw).strip())
+        day = iso_day(raw) if isinstance(raw, str) else None
         if day is None:
             return None, f"expects a date as YYYY-MM-DD, got `{_written(raw)}`"
         if day > LATEST_DATE:
@@ -233,7 +242,7 @@ def normalise(fact: Fact, raw: Any) -> tuple[FactValue | None, str | None]:
         return day.isoformat(), None
     if kind == "country":
         return _country(raw)
-    if kind in _MAP_TYPES:
+    if kind in MAP_TYPES:
         return None, f"expects a mapping ({fact.type}: {{id: number, ...}}), got `{_written(raw)}`"
     return None, f"cannot be given directly (type {kind})"
 
@@ -263,36 +272,48 @@ def _bool(raw: Any) -> tuple[bool | None, str | None]:
     if isinstance(raw, bool):
         return raw, None
     text = str(raw).strip().lower()
-    if text in ("true", "yes", "y", "是"):
+    if text in BOOL_WORDS[True]:
         return True, None
-    if text in ("false", "no", "n", "否"):
+    if text in BOOL_WORDS[False]:
         return False, None
     return None, f"expects true or false, got `{_written(raw)}`"
 
 
 def _number(fact: Fact, raw: Any) -> tuple[int | float | None, str | None]:
-    value: int | float
-    if isinstance(raw, bool):
+    if isinstance(raw, bool) or not isinstance(raw, int | float | str):
         return None, f"expects a number, got `{_written(raw)}`"
-    try:
-        value = float(raw.strip()) if isinstance(raw, str) else raw
-    except ValueError:
-        return None, f"expects a number, got `{_written(raw)}`"
-    if not isinstance(value, int | float) or value != value or value in (float("inf"), float("-inf")):
-        return None, f"expects a number, got `{_written(raw)}`"
-    if abs(value) > MAX_NUMBER:
-        return None, f"`{_written(raw)[:40]}` is too large: give a number between -2**53 and 2**53"
-    if fact.type == "integer":
-        if value != int(value):
-            return None, f"expects a whole number, got `{_written(raw)}`"
-        value = int(value)
+    if isinstance(raw, str):
+        if not NUMBER_TEXT.fullmatch(raw.strip()):
+            return None, f"expects a number, got `{_written(raw)}`"
+        exact: Decimal | float = _decimal(raw.strip())
     else:
-        value = float(value)
-    low, high = fact.min, fact.max
-    if (low is not None and value < low) or (high is not None and value > high):
+        exact = raw
+    if exact != exact or exact in (float("inf"), float("-inf")):
+        return None, f"expects a number, got `{_written(raw)}`"
+    if not -MAX_NUMBER <= exact <= MAX_NUMBER:
+        return None, f"`{_written(raw)[:40]}` is too large: give a number between -2**53 and 2**53"
+    if fact.type == "integer" and exact != int(exact):
+        return None, f"expects a whole number, got `{_written(raw)}`"
+    value: int | float = int(exact) if fact.type == "integer" else float(exact)
+    if not in_range(exact, fact.min, fact.max):
+        low, high = fact.min, fact.max
         span = f"{_fmt(low)} to {_fmt(high)}" if high is not None else f"at least {_fmt(low)}"
         return None, f"value {raw} is out of range ({span})"
     return value, None
+
+
+def _decimal(text: str) -> Decimal:
+    from decimal import Decimal  # exact: text such as "0.049999999999999999" is below 0.05
+
+    return Decimal(text)
+
+
+def in_range(value: Decimal | float, low: float | None, high: float | None) -> bool:
+    """Whether `value` lies in [low, high]; a number given as text is compared exactly, as the
+    facts schema's patterns compare it (bounds as written in the KB: 0.05, not its binary float)."""
+    if isinstance(value, float | int):
+        return (low is None or value >= low) and (high is None or value <= high)
+    return (low is None or value >= _decimal(repr(low))) and (high is None or value <= _decimal(repr(high)))
 
 
 @cache
@@ -304,7 +325,7 @@ def _countries() -> frozenset[str]:
 
 
 def _country(raw: Any) -> tuple[str | None, str | None]:
-    code = str(raw).strip().upper() if isinstance(raw, str) else ""
+    code = raw.strip().upper() if isinstance(raw, str) and raw.strip().isascii() else ""
     if code and code in _countries():
         return code, None
     return None, (f"`{_written(raw)}` is not a country with a working-day calendar: give an ISO 3166 code "
@@ -356,48 +377,3 @@ def typed_number(text: str, unit: str = "") -> Typed | None:
         return None
     percent = found["percent"] is not None
     return Typed(number / 100 if percent else number, percent)
-
-
-def facts_schema(kb: KB) -> dict[str, Any]:
-    """A JSON Schema for facts files, made from the fact vocabulary."""
-    props: dict[str, Any] = {}
-    for fact in kb.facts:
-        if fact.derived:
-            continue
-        schema = _fact_schema(fact, kb)
-        parts = fact.id.split(".")
-        target = props
-        for part in parts[:-1]:
-            group = target.setdefault(part, {"type": "object", "additionalProperties": False, "properties": {}})
-            target = group["properties"]
-        target[parts[-1]] = schema
-    required = sorted(f.id for f in kb.facts if f.required and "." not in f.id)
-    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://opsbook.dev/schemas/facts.schema.json",
-            "title": "opsbook client facts", "type": "object", "additionalProperties": False,
-            "required": required, "properties": props}
-
-
-def _fact_schema(fact: Fact, kb: KB) -> dict[str, Any]:
-    base: dict[str, Any] = {"title": fact.label.en, "description": fact.help.en}
-    if fact.type == "enum":
-        base["enum"] = list(fact.value_ids)
-    elif fact.type == "list":
-        base.update(type="array", uniqueItems=True, items={"enum": list(fact.value_ids)})
-    elif fact.type == "kpis":
-        kpis = {k.id: {"type": "number", "minimum": k.min, **({"maximum": k.max} if k.max is not None else {}),
-                       "title": k.name.en} for k in kb.kpis}
-        base.update(type="object", additionalProperties=False, properties=kpis)
-    elif fact.type == "team":
-        roles = {r.id: {"type": "integer", "minimum": 0, "title": r.title.en} for r in kb.roles}
-        base.update(type="object", additionalProperties=False, properties=roles)
-    elif fact.type == "country":
-        base.update(type="string", pattern="^[A-Za-z]{2}$")
-    else:
-        json_types = {"string": "string", "bool": "boolean", "integer": "integer", "number": "number", "date": "string"}
-        base["type"] = json_types[fact.type]
-        if fact.type == "date":
-            base["format"] = "date"
-        for key in ("min", "max"):
-            if getattr(fact, key) is not None:
-                base["minimum" if key == "min" else "maximum"] = getattr(fact, key)
-    return base

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import click
 
-from generator.cli.common import default_kb, user_errors
+from generator.cli.common import user_errors
 from generator.cli.help import examples
 
 KINDS = ("kb", "rules", "overlay", "ruletests", "facts", "plan")
@@ -29,19 +28,8 @@ class _KindArgument(click.Argument):
 def schema(kind: str) -> None:
     """Print the JSON Schema of a file KIND: kb (knowledge-base files), rules (rule files),
     overlay (overlay.yaml), ruletests (rule test cases), facts (a client's facts file, from the
-    fact vocabulary) or plan (the opsbook-plan/1 JSON a plan is written as)."""
-    if kind == "facts":
-        from generator.facts import facts_schema
-        from generator.kb.validate import validate_kb
+    playbook's fact vocabulary) or plan (the opsbook-plan/1 JSON a plan is written as). The same
+    schemas ship as files in the package (generator/schemas/KIND.schema.json)."""
+    from importlib import resources
 
-        result = validate_kb(default_kb())
-        if result.kb is None:
-            from generator.errors import OpsbookError
-
-            raise OpsbookError(result.problems)
-        data = facts_schema(result.kb)
-    else:
-        from generator.kb.schema import load_schema
-
-        data = load_schema(kind)
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    click.echo(resources.files("generator.schemas").joinpath(f"{kind}.schema.json").read_text("utf-8"), nl=False)

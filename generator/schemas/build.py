@@ -1,0 +1,44 @@
+"""Writing the generated schema files, and telling which shipped file is out of date."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+FOLDER = Path(__file__).parent
+GENERATED = ("facts",)  # the schemas made from definitions rather than written by hand
+
+
+def generated(kb_dir: Path | None = None) -> dict[str, dict[str, Any]]:
+    """Each generated schema, from the KB in `kb_dir` (the playbook's own by default)."""
+    from generator.cli.common import default_kb
+    from generator.errors import OpsbookError
+    from generator.kb.validate import validate_kb
+    from generator.schemas.facts import facts_schema
+
+    result = validate_kb(kb_dir or default_kb())
+    if result.kb is None:
+        raise OpsbookError(result.problems)
+    return {"facts": facts_schema(result.kb)}
+
+
+def as_text(schema: dict[str, Any]) -> str:
+    return json.dumps(schema, ensure_ascii=False, indent=2) + "\n"
+
+
+def stale(folder: Path = FOLDER) -> list[str]:
+    """The names of shipped schema files that differ from what would be generated now."""
+    return [name for name, schema in generated().items()
+            if not (folder / f"{name}.schema.json").is_file()
+            or (folder / f"{name}.schema.json").read_text("utf-8") != as_text(schema)]
+
+
+def write(folder: Path = FOLDER) -> list[Path]:
+    """Write every generated schema into `folder`; the paths written."""
+    written = []
+    for name, schema in generated().items():
+        path = folder / f"{name}.schema.json"
+        path.write_text(as_text(schema), encoding="utf-8")
+        written.append(path)
+    return written
