@@ -23,7 +23,7 @@ from mkdocs.structure.files import File, Files
 
 from generator.errors import OpsbookError
 from generator.kb.documents import shown_path
-from generator.site import reading, searchindex
+from generator.site import builder, reading, searchindex
 from generator.site.content import Clients, SiteContent, site_content
 from generator.site.escape import cjk_lines
 from generator.site.paths import in_lang
@@ -33,6 +33,7 @@ SITE_NAME_EN = "Operations playbook · opsbook"  # unless mkdocs.yml's extra.ops
 log = get_plugin_logger("opsbook")
 _content: SiteContent | None = None  # this build's content, set by on_config
 _names: dict[str, str] = {}  # lang -> the site's name, set by on_config
+_builder_files: list[tuple[str, bytes]] = []  # the plan builder's assets, set by on_config
 
 
 def _root(config: Any) -> Path:
@@ -60,10 +61,14 @@ def _lang(page: Any) -> str:
 
 def on_config(config: Any) -> Any:
     global _content
+    root, wanted = _root(config), clients(config)
     try:
-        _content = site_content(_root(config), clients(config), Path(config.docs_dir))
+        _content = site_content(root, wanted, Path(config.docs_dir))
+        made = builder.builder_site(root, [root / o for o in wanted.overlays])
     except OpsbookError as exc:
         raise PluginError(f"the knowledge base, the rules or a client's facts are invalid:\n{exc}") from None
+    _content = builder.with_builder(_content, made)
+    _builder_files[:] = made.files
     for problem in _content.warnings:
         log.info(str(problem))
     config.nav = _content.nav
@@ -91,6 +96,8 @@ def on_files(files: Files, config: Any) -> Files:
     for lang, made in _content.downloads.items():
         for path, data in made:
             files.append(Download.generated(config, in_lang(path, lang), content=data))
+    for path, data in _builder_files:
+        files.append(Download.generated(config, path, content=data))
     _check_counterparts(files, Path(config.docs_dir))
     return files
 

@@ -142,9 +142,9 @@ def playbook(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def test_the_hook_reads_the_kb_next_to_mkdocs_yml(playbook: Path, run_cli: RunCli) -> None:
     code, out, err = run_cli("site", "build", "-d", str(playbook / "out"))
     assert (code, err) == (0, "")
-    # 2 hand-written pages, the loop, 6 phases, 6 steps, the roles page, 3 roles, 6 references,
+    # 2 hand-written pages, the plan builder, the loop, 6 phases, 6 steps, the roles page, 3 roles, 6 references,
     # the rule catalogue; no client plans (examples/*.yaml finds none)
-    assert f"({2 * 26} pages," in out
+    assert f"({2 * 27} pages," in out
     assert not (playbook / "out" / "plans").exists()
 
 
@@ -172,7 +172,7 @@ def test_site_build_client_publishes_that_clients_plan_as_text(
         extra = ["--overlay", str(playbook / "acme")]
     code, out, err = run_cli("site", "build", "--client", str(facts), *extra, "-d", str(playbook / "out"))
     assert (code, err) == (0, "")
-    assert f"({2 * 28} pages," in out  # the mini site, the plans overview and one plan
+    assert f"({2 * 29} pages," in out  # the mini site, the plans overview and one plan
     for lang in ("", "en/"):
         page = (playbook / "out" / lang / "plans" / "我的-客户-v2" / "index.html").read_text("utf-8")
         article = page.split("<article", 1)[1].split("</article>", 1)[0]

@@ -1,0 +1,280 @@
+/*
+ * opsbook: the plan builder (builder/ and en/builder/), loaded only by that page.
+ *
+ * The plan is made in this browser by the opsbook package itself, run by Pyodide: the
+ * interview's checks read the form, the pure-Python rules engine and the planner make the
+ * plan, and the CLI's own writers make the downloads, so they are the bytes `opsbook plan`
+ * writes. Pyodide, the package and the playbook are files of this site (assets/builder/):
+ * nothing is asked of any other host.
+ *
+ * Testing hook (a contract): `#facts=<base64url, no padding, of the facts as UTF-8 JSON>`
+ * computes and shows the plan of those facts; `window.opsbookPlan` is null while it is
+ * computed, then the opsbook-plan/1 object, or `{error: "..."}` when the facts are refused.
+ * The link to share is the page's address with that fragment.
+ *
+ * Ticks are kept in localStorage under `opsbook-builder:<facts fragment>:<item id>`.
+ */
+const root = document.querySelector(".opsbook-builder");
+const WORDS = JSON.parse(root.dataset.words);
+const ASSETS = new URL(root.dataset.assets, document.baseURI).href;
+const form = root.querySelector(".opsbook-builder-form");
+const status = document.getElementById("opsbook-builder-status");
+const result = root.querySelector(".opsbook-builder-result");
+const FRAGMENT = "#facts=";
+
+window.opsbookPlan = null;
+let fragment = "";
+
+// ---------------------------------------------------------------- encoding
+function encode(text) {
+  const bytes = new TextEncoder().encode(text);
+  let binary = "";
+  bytes.forEach((b) => { binary += String.fromCharCode(b); });
+  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+function decode(data) {
+  const base64 = data.replace(/-/g, "+").replace(/_/g, "/");
+  const binary = atob(base64 + "=".repeat((4 - (base64.length % 4)) % 4));
+  return new TextDecoder("utf-8", { fatal: true }).decode(Uint8Array.from(binary, (c) => c.charCodeAt(0)));
+}
+
+// ---------------------------------------------------------------- the engine
+async function fetchBytes(name) {
+  const response = await fetch(new URL(name, ASSETS));
+  if (!response.ok) throw new Error(`${name}: ${response.status}`);
+  return new Uint8Array(await response.arrayBuffer());
+}
+
+async function startEngine() {
+  const files = Promise.all(["opsbook.zip", "calendar.zip", "playbook.pickle"].map(fetchBytes));
+  const { loadPyodide } = await import(new URL("pyodide/pyodide.mjs", ASSETS).href);
+  const pyodide = await loadPyodide({ indexURL: new URL("pyodide/", ASSETS).href, fullStdLib: false });
+  const [code, calendar, playbook] = await files;
+  pyodide.unpackArchive(code, "zip", { extractDir: "/opsbook" });
+  pyodide.unpackArchive(calendar, "zip", { extractDir: "/opsbook" });
+  pyodide.FS.writeFile("/opsbook/playbook.pickle", playbook);
+  pyodide.runPython(`
+import os, sys
+sys.path.insert(0, "/opsbook")
+os.environ["OPSBOOK_ENGINE"] = "python"
+os.environ["OPSBOOK_CACHE"] = "/tmp/opsbook-cache"
+from generator.site.builder_runtime import Builder
+with open("/opsbook/playbook.pickle", "rb") as handle:
+    builder = Builder(handle.read())
+`);
+  return pyodide.globals.get("builder");
+}
+
+const engine = startEngine();
+engine.catch((error) => say(`${WORDS.failed} ${error.message}`));
+
+function say(text) {
+  status.textContent = text;
+}
+
+// ---------------------------------------------------------------- the form
+function fields() {
+  return [...form.querySelectorAll("[data-fact]")];
+}
+
+function answer(field) {
+  const kind = field.dataset.kind;
+  if (kind === "text" ) return field.querySelector("input").value;
+  if (kind === "hidden") return field.value;
+  const ticked = [...field.querySelectorAll("input:checked")].map((box) => box.value);
+  if (kind === "list") return ticked;
+  if (kind === "bool") return ticked.length ? ticked[0] === "true" : null;
+  return ticked.length ? ticked[0] : "";
+}
+
+function control(field) {
+  return field.querySelector("input") || field;
+}
+
+function showProblems(problems) {
+  let first = null;
+  for (const field of fields()) {
+    if (field.dataset.kind === "hidden") continue;
+    const message = problems[field.dataset.fact];
+    const error = document.getElementById(`${field.id || control(field).id.replace(/-input$/, "")}-error`);
+    const target = field.tagName === "FIELDSET" ? field : control(field);
+    if (message) {
+      error.textContent = message;
+      error.hidden = false;
+      target.setAttribute("aria-invalid", "true");
+      first = first || control(field);
+    } else {
+      error.textContent = "";
+      error.hidden = true;
+      target.removeAttribute("aria-invalid");
+    }
+  }
+  const summary = form.querySelector(".opsbook-builder-summary");
+  const count = Object.keys(problems).length;
+  summary.hidden = count === 0;
+  summary.textContent = count ? WORDS.fix.replace("{count}", count) : "";
+  if (first) first.focus();
+}
+
+async function submit(event) {
+  event.preventDefault();
+  say(WORDS.loading);
+  const builder = await engine;
+  const answers = {};
+  fields().forEach((field) => { answers[field.dataset.fact] = answer(field); });
+  const checked = JSON.parse(builder.check(JSON.stringify(answers), WORDS.lang));
+  if (checked.problems) {
+    showProblems(checked.problems);
+    say("");
+    return;
+  }
+  showProblems({});
+  const target = FRAGMENT + encode(JSON.stringify(checked.facts));
+  if (location.hash === target) compute();
+  else location.hash = target;  // the hashchange computes it
+}
+
+function nextWorkingDay() {
+  const day = new Date();
+  do day.setDate(day.getDate() + 1); while (day.getDay() === 0 || day.getDay() === 6);
+  const pad = (n) => String(n).padStart(2, "0");
+  return `${day.getFullYear()}-${pad(day.getMonth() + 1)}-${pad(day.getDate())}`;
+}
+
+function fill(facts) {
+  const flat = {};
+  const walk = (value, prefix) => {
+    if (value && typeof value === "object" && !Array.isArray(value)) {
+      Object.entries(value).forEach(([k, v]) => walk(v, prefix ? `${prefix}.${k}` : k));
+    } else flat[prefix] = value;
+  };
+  walk(facts, "");
+  for (const field of fields()) {
+    const value = flat[field.dataset.fact];
+    if (value === undefined || field.dataset.kind === "hidden") continue;
+    if (field.dataset.kind === "text") {
+      field.querySelector("input").value = String(value);
+      continue;
+    }
+    const wanted = new Set((Array.isArray(value) ? value : [value]).map(String));
+    field.querySelectorAll("input").forEach((box) => { box.checked = wanted.has(box.value); });
+  }
+}
+
+// ---------------------------------------------------------------- the plan
+const storeKey = (item) => `opsbook-builder:${fragment}:${item}`;
+
+function remember(item, done) {
+  try {
+    if (done) localStorage.setItem(storeKey(item), "1");
+    else localStorage.removeItem(storeKey(item));
+  } catch (error) { /* storage refused: ticks last for the page only */ }
+}
+
+function ticked(item) {
+  try {
+    return localStorage.getItem(storeKey(item)) === "1";
+  } catch (error) {
+    return false;
+  }
+}
+
+function tasks(view) {
+  for (const li of view.querySelectorAll("li")) {
+    const first = li.firstElementChild && li.firstElementChild.tagName === "P" ? li.firstElementChild : li;
+    const text = first.firstChild;
+    if (!text || text.nodeType !== Node.TEXT_NODE || !/^\[[ x]\] /.test(text.data)) continue;
+    const code = li.querySelector("code");
+    const title = li.querySelector("strong");
+    if (!code) continue;
+    text.data = text.data.slice(4);
+    const box = document.createElement("input");
+    box.type = "checkbox";
+    box.dataset.builderItem = code.textContent;
+    box.checked = ticked(code.textContent);
+    box.setAttribute("aria-label", title ? title.textContent : code.textContent);
+    box.addEventListener("change", () => remember(box.dataset.builderItem, box.checked));
+    first.prepend(box, " ");
+    li.classList.add("opsbook-builder-task");
+  }
+}
+
+function show(builder, plan) {
+  const view = root.querySelector(".opsbook-builder-plan");
+  view.innerHTML = builder.view();
+  tasks(view);
+  root.querySelector("#opsbook-builder-share").value = location.href;
+  result.hidden = false;
+  say(WORDS.ready.replace("{count}", plan.items.length));
+}
+
+async function compute() {
+  window.opsbookPlan = null;
+  fragment = location.hash.slice(FRAGMENT.length);
+  say(WORDS.computing);
+  let text;
+  try {
+    text = decode(fragment);
+    JSON.parse(text);
+  } catch (error) {
+    window.opsbookPlan = { error: `#facts=: ${error.message}` };
+    say(`${WORDS.refused} ${window.opsbookPlan.error}`);
+    return;
+  }
+  const builder = await engine;
+  const plan = JSON.parse(builder.plan(text));
+  if (plan.error) {
+    result.hidden = true;
+    say(`${WORDS.refused} ${plan.error}`);
+  } else {
+    fill(JSON.parse(text));
+    try {
+      show(builder, plan);
+    } catch (error) {
+      say(`${WORDS.failed} ${error.message}`);
+    }
+  }
+  window.opsbookPlan = plan;
+}
+
+// ---------------------------------------------------------------- downloads and the link
+const TYPES = { yaml: "application/yaml", json: "application/json", md: "text/markdown", csv: "text/csv",
+                ics: "text/calendar" };
+
+async function download(button) {
+  const builder = await engine;
+  const proxy = builder.download(button.dataset.download);
+  const bytes = proxy.toJs();
+  proxy.destroy();
+  const url = URL.createObjectURL(new Blob([bytes], { type: TYPES[button.dataset.download] }));
+  const link = document.createElement("a");
+  link.href = url;
+  link.download = button.dataset.filename;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+root.querySelectorAll("[data-download]").forEach((button) => {
+  button.addEventListener("click", () => download(button));
+});
+root.querySelector("[data-copy]").addEventListener("click", async () => {
+  const share = root.querySelector("#opsbook-builder-share");
+  try {
+    await navigator.clipboard.writeText(share.value);
+  } catch (error) {
+    share.select();
+  }
+  say(WORDS.copied);
+});
+
+const start = form.querySelector('[data-fact="start_date"] input');
+if (start) start.value = nextWorkingDay();
+form.addEventListener("submit", submit);
+window.addEventListener("hashchange", () => {
+  if (location.hash.startsWith(FRAGMENT)) compute();
+});
+if (location.hash.startsWith(FRAGMENT)) compute();
+else engine.then(() => say(""), () => {});
