@@ -11,9 +11,10 @@ import itertools
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
-from generator.kb.model import KB, Fact, Kpi
+from generator.kb.model import KB
 from generator.plan.planner import Catalogue
-from generator.rules.model import All, Any_, Condition, Leaf, Not, Rule
+from generator.rules.model import Leaf, Rule, leaves
+from generator.rules.operators import OPERATORS, Subject
 from generator.rules.python_engine import PythonEngine
 from generator.rules.reference import evaluate_reference
 from generator.rules.results import Evaluation, Match, RuleError
@@ -60,79 +61,17 @@ def included(cat: Catalogue, rules: Sequence[Rule], facts: Facts, item_id: str,
     return ins and not outs
 
 
-def _leaves(cond: Condition | None) -> Iterator[Leaf]:
-    if isinstance(cond, Leaf):
-        yield cond
-    elif isinstance(cond, Not):
-        yield from _leaves(cond.child)
-    elif isinstance(cond, All | Any_):
-        for child in cond.children:
-            yield from _leaves(child)
-
-
-def _step(value: float, integer: bool) -> float:
-    return 1 if integer else max(abs(value) * 0.01, 0.001)
-
-
 def _values(leaf: Leaf, facts: Facts, kb: KB) -> Iterator[object]:
     """Values of the leaf's fact that make the leaf true, and that make it false."""
     fact = kb.fact_by_id.get(leaf.fact)
-    current = facts.get(leaf.fact)
-    integer = fact is not None and fact.type == "integer"
-    value = leaf.value
-    if leaf.op in ("contains", "contains_any"):
-        have = tuple(current) if isinstance(current, tuple) else ()
-        for v in (value if isinstance(value, tuple) else (value,)):
-            yield tuple(sorted({*have, str(v)}))
-            yield tuple(x for x in have if x != v)
-    elif leaf.op in ("in", "not_in", "eq", "ne"):
-        listed = value if isinstance(value, tuple) else (value,)
-        yield from listed
-        yield from _others(listed, fact)  # what `ne` and `not_in` need, the fact given or not
-    elif leaf.op in ("lt", "le", "gt", "ge") and isinstance(value, int | float) and not isinstance(value, bool):
-        step = _step(float(value), integer)
-        for candidate in (value, value + step, value - step):
-            yield int(candidate) if integer else round(float(candidate), 6)
-    elif leaf.op == "exists":
-        yield None
-        yield from _given(fact, kb.kpi_by_id.get(leaf.fact.removeprefix("kpis.")) if fact is None else None)
-
-
-def _others(listed: Sequence[object], fact: Fact | None) -> Iterator[object]:
-    """Values of the fact other than the listed ones: its declared values, the other truth
-    value, or a number next to the listed ones."""
-    if fact is not None and fact.values:
-        yield from (o for o in fact.value_ids if o not in listed)
-    elif (fact is not None and fact.type == "bool") or any(isinstance(v, bool) for v in listed):
-        yield from (b for b in (True, False) if b not in listed)
-    elif fact is not None and fact.type in ("integer", "number"):
-        numbers = [float(v) for v in listed if isinstance(v, int | float) and not isinstance(v, bool)]
-        step = 1.0 if fact.type == "integer" else 0.05
-        for candidate in (max(numbers, default=0.0) + step, min(numbers, default=0.0) - step):
-            if (fact.min is None or candidate >= fact.min) and (fact.max is None or candidate <= fact.max):
-                yield int(candidate) if fact.type == "integer" else round(candidate, 6)
-
-
-def _given(fact: Fact | None, kpi: Kpi | None) -> Iterator[object]:
-    """A value that gives a fact that is not given (for `exists: true`): a KPI's warning level,
-    a fact's first declared value, true, or its lowest number."""
-    if kpi is not None:
-        yield float(kpi.warning if kpi.warning is not None else kpi.min)
-    if fact is None:
-        return
-    if fact.values:
-        yield (fact.value_ids[0],) if fact.type == "list" else fact.value_ids[0]
-    elif fact.type == "bool":
-        yield True
-    elif fact.type in ("integer", "number"):
-        low = fact.min if fact.min is not None else 0
-        yield int(low) if fact.type == "integer" else float(low)
+    kpi = kb.kpi_by_id.get(leaf.fact.removeprefix("kpis.")) if fact is None else None
+    return OPERATORS[leaf.op].tries(leaf.value, Subject(facts.get(leaf.fact), fact, kpi))
 
 
 def _options(relevant: Sequence[Rule], derived: set[str], facts: Facts, kb: KB) -> list[Change]:
     changes: dict[Change, None] = {}
     for rule in relevant:
-        for leaf in _leaves(rule.when):
+        for leaf in leaves(rule.when):
             if leaf.fact in derived:
                 continue  # derived facts change through the rules that set them
             for value in _values(leaf, facts, kb):
@@ -166,7 +105,7 @@ def _relevant(rules: Sequence[Rule], targets: Sequence[Rule]) -> list[Rule]:
     chosen.update((r.id, r) for r in rules if r.then.exclude)
     frontier = list(targets)
     while frontier:
-        needed = {leaf.fact for rule in frontier for leaf in _leaves(rule.when)}
+        needed = {leaf.fact for rule in frontier for leaf in leaves(rule.when)}
         frontier = [r for r in rules if r.id not in chosen and any(n in needed for n, _ in r.then.set)]
         chosen.update((r.id, r) for r in frontier)
     return list(chosen.values())

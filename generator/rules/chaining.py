@@ -14,9 +14,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence, Set
 from dataclasses import dataclass
 
+from generator.rules.kinds import kind, same
 from generator.rules.model import Rule
 from generator.rules.results import RuleProblem, rule_problem
-from generator.rules.semantics import kind, same
 from generator.rules.strata import Level
 
 # fire(level index, facts) -> indices of the level's rules whose condition holds

@@ -11,19 +11,12 @@ from typing import Any
 from generator.errors import Problem, suggest
 from generator.kb.loader import Document, JsonPath
 from generator.kb.model import KB
+from generator.rules.operators import NAMES, OPERATORS, applicable
 
-OPS = ("eq", "ne", "lt", "le", "gt", "ge", "in", "not_in", "contains", "contains_any", "exists")
+OPS = NAMES
 CONNECTIVES = ("all", "any", "not")
-# Operators that make sense for each fact type.
-OPS_BY_TYPE = {
-    "enum": {"eq", "ne", "in", "not_in", "exists"},
-    "string": {"eq", "ne", "in", "not_in", "exists"},
-    "list": {"contains", "contains_any", "exists"},
-    "bool": {"eq", "ne", "exists"},
-    "integer": {"eq", "ne", "lt", "le", "gt", "ge", "in", "not_in", "exists"},
-    "number": {"eq", "ne", "lt", "le", "gt", "ge", "exists"},
-    "date": {"eq", "ne", "lt", "le", "gt", "ge", "exists"},
-}
+# Operators that make sense for each fact type (the operator table says).
+OPS_BY_TYPE = {fact_type: applicable(fact_type) for op in OPERATORS.values() for fact_type in op.types}
 
 
 @dataclass(frozen=True)
@@ -123,8 +116,8 @@ class RuleChecker:
     def _value(
         self, doc: Document, path: JsonPath, name: str, fact: FactType, op: str, value: Any
     ) -> Iterator[Problem]:
-        if op == "exists":
-            return
+        if OPERATORS[op].presence:
+            return  # its value is a flag, not a value of the fact
         values = value if isinstance(value, list) else [value]
         for i, v in enumerate(values):
             where = (*path, i) if isinstance(value, list) else path

@@ -13,12 +13,12 @@ from collections.abc import Sequence
 
 from generator.errors import Problem
 from generator.rules.encoding import LimitError, Slot, check_value
-from generator.rules.ir import FALSE, TRUE, TYPE_TEST, Node, conj, paths, to_durable
+from generator.rules.ir import FALSE, TRUE, TYPE_TEST, Cost, Node, conj, paths, to_durable
+from generator.rules.kinds import kind
 from generator.rules.lowering import lower
 from generator.rules.model import Rule, leaves
-from generator.rules.program import CompiledLevel, Cost, Piece, Program, Shard
+from generator.rules.program import CompiledLevel, Piece, Program, Shard
 from generator.rules.results import RuleProblem, rule_problem
-from generator.rules.semantics import kind
 from generator.rules.splitting import DURABLE, Budget, pattern_cost, split
 from generator.rules.strata import Level, schedule
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from generator.errors import Problem
+from generator.rules.kinds import same
 from generator.rules.logic import satisfiable
 from generator.rules.model import All, Rule, facts_read
 from generator.rules.results import rule_problem
-from generator.rules.semantics import same
 
 
 def set_conflicts(rules: Sequence[Rule]) -> Iterator[Problem]:

@@ -13,7 +13,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from generator.rules.semantics import kind
+from generator.rules.kinds import kind
 
 quote = json.encoder.encode_basestring  # escapes like json.dumps(ensure_ascii=False)
 

@@ -6,8 +6,25 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from generator.rules.program import Cost
-from generator.rules.semantics import kind
+from generator.rules.kinds import kind
+
+
+@dataclass(frozen=True)
+class Cost:
+    """What a pattern uses of durable's fixed-size tables (see compiler.py)."""
+
+    paths: int  # alpha paths a fact can match at once (each may sit on the stack)
+    groups: int  # $and/$or groups (each takes two of a rule's expression slots)
+    links: int  # not-exists and OR-join links (each takes a slot in a node's list)
+    tests: int  # alpha nodes
+
+    def __add__(self, other: Cost) -> Cost:
+        return Cost(
+            self.paths + other.paths,
+            self.groups + other.groups,
+            self.links + other.links,
+            self.tests + other.tests,
+        )
 
 
 @dataclass(frozen=True)

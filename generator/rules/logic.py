@@ -6,10 +6,12 @@ leaves); a conjunction is contradictory when its tests on one fact leave no valu
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from generator.rules.model import All, Condition, Leaf, Not
+from generator.rules.kinds import listed
+from generator.rules.model import Condition, Leaf, fold
+from generator.rules.operators import OPERATORS, Operator
 
 MAX_TERMS = 512
 
@@ -19,6 +21,10 @@ class Lit:
     leaf: Leaf
     negated: bool = False
 
+    @property
+    def operator(self) -> Operator:
+        return OPERATORS[self.leaf.op]
+
 
 Conj = frozenset[Lit]
 
@@ -27,14 +33,13 @@ def dnf(cond: Condition | None, negated: bool = False) -> list[Conj] | None:
     """The condition as alternatives of conjunctions; None when it grows too large."""
     if cond is None:
         return [frozenset()]
-    if isinstance(cond, Leaf):
-        return [frozenset({Lit(cond, negated)})]
-    if isinstance(cond, Not):
-        return dnf(cond.child, not negated)
-    parts = [dnf(child, negated) for child in cond.children]
+    return fold(cond, lambda leaf, negated: [frozenset({Lit(leaf, negated)})], _terms, negated)
+
+
+def _terms(conjunctive: bool, found: Iterator[list[Conj] | None]) -> list[Conj] | None:
+    parts = list(found)
     if any(p is None for p in parts):
         return None
-    conjunctive = isinstance(cond, All) != negated
     if not conjunctive:
         return [term for part in parts for term in part or ()]
     terms: list[Conj] = [frozenset()]
@@ -46,35 +51,58 @@ def dnf(cond: Condition | None, negated: bool = False) -> list[Conj] | None:
 
 
 def _interval(lits: Iterable[Lit]) -> bool:
-    """Whether some number passes every comparison (negations flipped)."""
+    """Whether some number passes every bound (negations flipped to their opposites)."""
     low, high = float("-inf"), float("inf")
     low_open = high_open = False
-    flip = {"lt": "ge", "le": "gt", "gt": "le", "ge": "lt"}
     for lit in lits:
-        op = flip[lit.leaf.op] if lit.negated else lit.leaf.op
+        op = OPERATORS[str(lit.operator.opposite)] if lit.negated else lit.operator
+        assert op.bound is not None, "only bounds reach here"
+        side, is_open = op.bound
         value = float(lit.leaf.value)  # type: ignore[arg-type]
-        if op in ("gt", "ge") and (value > low or (value == low and op == "gt")):
-            low, low_open = value, op == "gt"
-        if op in ("lt", "le") and (value < high or (value == high and op == "lt")):
-            high, high_open = value, op == "lt"
+        if side == "low" and (value > low or (value == low and is_open)):
+            low, low_open = value, is_open
+        if side == "high" and (value < high or (value == high and is_open)):
+            high, high_open = value, is_open
     return low < high or (low == high and not low_open and not high_open)
 
 
-def _values(lit: Lit) -> set[object] | None:
-    """The values an equality-like literal allows (None: a set it excludes)."""
-    leaf = lit.leaf
-    listed = set(leaf.value) if isinstance(leaf.value, tuple) else {leaf.value}
-    positive = (leaf.op in ("eq", "in")) != lit.negated
-    return listed if positive else None
-
-
 def _requires_absent(lit: Lit) -> bool:
-    return lit.leaf.op == "exists" and bool(lit.leaf.value) == lit.negated
+    return lit.operator.presence and bool(lit.leaf.value) == lit.negated
 
 
 def _holds_when_absent(lit: Lit) -> bool:
-    # Every leaf but `exists` is false on an absent fact, so only its negation holds.
-    return _requires_absent(lit) if lit.leaf.op == "exists" else lit.negated
+    return lit.operator.test(None, lit.leaf.value) != lit.negated
+
+
+def _members_possible(lits: list[Lit]) -> bool:
+    """Whether some value is allowed by every `eq`/`in` and banned by no `ne`/`not_in` (negations flipped)."""
+    allowed: set[object] | None = None
+    banned: set[object] = set()
+    for lit in lits:
+        if lit.operator.allows is None:
+            continue
+        values = set(listed(lit.leaf.value))
+        if lit.operator.allows != lit.negated:
+            allowed = values if allowed is None else allowed & values
+        else:
+            banned |= values
+    return allowed is None or bool(allowed - banned)
+
+
+def _items_possible(lits: list[Lit]) -> bool:
+    """Whether no list item is both required and ruled out, and each `contains_any` has an item left."""
+    must: set[object] = set()
+    never: set[object] = set()
+    some_of: list[set[object]] = []
+    for lit in lits:
+        requires, values = lit.operator.requires, listed(lit.leaf.value)
+        if requires == "all" and not lit.negated:
+            must |= set(values)
+        elif requires == "any" and not lit.negated:
+            some_of.append(set(values))
+        elif lit.negated and (requires == "any" or (requires == "all" and len(values) == 1)):
+            never |= set(values)
+    return not (must & never) and all(values - never for values in some_of)
 
 
 def _fact_possible(lits: list[Lit]) -> bool:
@@ -82,26 +110,10 @@ def _fact_possible(lits: list[Lit]) -> bool:
         return True
     if any(_requires_absent(lit) for lit in lits):
         return False
-    numeric = [lit for lit in lits if lit.leaf.op in ("lt", "le", "gt", "ge")]
+    numeric = [lit for lit in lits if lit.operator.bound is not None]
     if numeric and not _interval(numeric):
         return False
-    allowed: set[object] | None = None
-    banned: set[object] = set()
-    for lit in lits:
-        if lit.leaf.op in ("eq", "in", "ne", "not_in"):
-            values = _values(lit)
-            if values is None:
-                banned |= set(lit.leaf.value) if isinstance(lit.leaf.value, tuple) else {lit.leaf.value}
-            else:
-                allowed = values if allowed is None else allowed & values
-    if allowed is not None and not (allowed - banned):
-        return False
-    must = {lit.leaf.value for lit in lits if lit.leaf.op == "contains" and not lit.negated}
-    never = {lit.leaf.value for lit in lits if lit.leaf.op == "contains" and lit.negated}
-    for lit in lits:
-        if lit.leaf.op == "contains_any" and lit.negated:
-            never |= set(lit.leaf.value) if isinstance(lit.leaf.value, tuple) else {lit.leaf.value}
-    return not (must & never)
+    return _members_possible(lits) and _items_possible(lits)
 
 
 def possible(conj: Conj) -> bool:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Literal, cast, get_args
+from typing import TypeVar, cast
 
-Op = Literal["eq", "ne", "lt", "le", "gt", "ge", "in", "not_in", "contains", "contains_any", "exists"]
-OPS: tuple[str, ...] = get_args(Op)
+from generator.rules.operators import NAMES
+
+Op = str  # a name in the operator table (operators.py)
+OPS: tuple[str, ...] = NAMES
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -71,7 +74,7 @@ def condition_from_data(data: object) -> Condition:
     ops = [key for key in node if key in OPS]
     if "fact" not in node or len(ops) != 1:
         raise ValueError(f"not a condition: {data!r}")
-    return Leaf(str(node["fact"]), cast(Op, ops[0]), freeze(node[ops[0]]))
+    return Leaf(str(node["fact"]), ops[0], freeze(node[ops[0]]))
 
 
 def rule_from_data(
@@ -111,17 +114,33 @@ def freeze(value: object) -> object:
     return value
 
 
+def fold(cond: Condition, leaf: Callable[[Leaf, bool], T], join: Callable[[bool, Iterator[T]], T],
+         negated: bool = False) -> T:
+    """The one walk over a condition, with `not` pushed down to the leaves (De Morgan).
+
+    `leaf(leaf, negated)` answers for each leaf, `negated` when it sits under an odd number of
+    `not`s; `join(conjunctive, parts)` combines the answers of an `all`/`any`, `conjunctive`
+    when the parts are ANDed (an `any` under an odd number of `not`s is). `parts` is lazy, so
+    `all(parts)` stops at the first false one.
+    """
+    if isinstance(cond, Leaf):
+        return leaf(cond, negated)
+    if isinstance(cond, Not):
+        return fold(cond.child, leaf, join, not negated)
+    return join(isinstance(cond, All) != negated, (fold(child, leaf, join, negated) for child in cond.children))
+
+
+def leaves_negated(cond: Condition | None) -> Iterator[tuple[Leaf, bool]]:
+    """Every leaf of a condition in the order written, with whether it sits under an odd number of `not`s."""
+    if cond is None:
+        return iter(())
+    return fold(cond, lambda leaf, negated: iter(((leaf, negated),)),
+                lambda conjunctive, parts: (found for part in parts for found in part))
+
+
 def leaves(cond: Condition | None) -> Iterator[Leaf]:
     """Every leaf of a condition, in the order written."""
-    if cond is None:
-        return
-    if isinstance(cond, Leaf):
-        yield cond
-    elif isinstance(cond, Not):
-        yield from leaves(cond.child)
-    else:
-        for child in cond.children:
-            yield from leaves(child)
+    return (leaf for leaf, _ in leaves_negated(cond))
 
 
 def facts_read(rule: Rule) -> frozenset[str]:

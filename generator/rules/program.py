@@ -11,27 +11,9 @@ from functools import cached_property
 from types import MappingProxyType
 
 from generator.rules.encoding import Slot
+from generator.rules.ir import Cost
 from generator.rules.model import Rule
 from generator.rules.strata import Level
-
-
-@dataclass(frozen=True)
-class Cost:
-    """What a pattern uses of durable's fixed-size tables (see compiler.py)."""
-
-    paths: int  # alpha paths a fact can match at once (each may sit on the stack)
-    groups: int  # $and/$or groups (each takes two of a rule's expression slots)
-    links: int  # not-exists and OR-join links (each takes a slot in a node's list)
-    tests: int  # alpha nodes
-
-    def __add__(self, other: Cost) -> Cost:
-        return Cost(
-            self.paths + other.paths,
-            self.groups + other.groups,
-            self.links + other.links,
-            self.tests + other.tests,
-        )
-
 
 
 @dataclass(frozen=True)

@@ -7,22 +7,22 @@ compute exactly what `matched` does (the differential test compares the two).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 
-from generator.rules.model import All, Condition, Leaf, Not
+from generator.rules.model import Condition, Leaf, fold
 from generator.rules.results import Match
 from generator.rules.semantics import leaf_holds
 
 Facts = Mapping[str, object]
-Tester = Callable[[Facts], bool]
-Prover = Callable[[Facts, list[Match]], None]
+Tester = Callable[[Facts], bool]  # holds(part, facts), negated where the part is
+Prover = Callable[[Facts, list[Match]], None]  # adds the leaves of a part known to hold
 
 
 def prover(cond: Condition | None) -> Callable[[Facts], tuple[Match, ...]]:
     """matched(cond, facts) for a condition known to hold."""
     if cond is None:
         return lambda facts: ()
-    prove = _prover(cond, False)
+    _, prove = fold(cond, _leaf, _join)
 
     def run(facts: Facts) -> tuple[Match, ...]:
         found: list[Match] = []
@@ -32,38 +32,32 @@ def prover(cond: Condition | None) -> Callable[[Facts], tuple[Match, ...]]:
     return run
 
 
-def _prover(cond: Condition, negated: bool) -> Prover:
-    if isinstance(cond, Leaf):
-        fact, op, value = cond.fact, f"not {cond.op}" if negated else cond.op, cond.value
-        return lambda facts, found: found.append(Match(fact, op, value, facts.get(fact)))
-    if isinstance(cond, Not):
-        return _prover(cond.child, not negated)
-    if isinstance(cond, All) != negated:  # a conjunction that holds: every child holds
-        provers = [_prover(child, negated) for child in cond.children]
+def _leaf(leaf: Leaf, negated: bool) -> tuple[Tester, Prover]:
+    fact, op, value = leaf.fact, f"not {leaf.op}" if negated else leaf.op, leaf.value
+    if negated:
+        def test(facts: Facts) -> bool:
+            return not leaf_holds(leaf, facts)
+    else:
+        def test(facts: Facts) -> bool:
+            return leaf_holds(leaf, facts)
+    return test, lambda facts, found: found.append(Match(fact, op, value, facts.get(fact)))
+
+
+def _join(conjunctive: bool, parts: Iterator[tuple[Tester, Prover]]) -> tuple[Tester, Prover]:
+    alternatives = list(parts)
+    tests = [test for test, _ in alternatives]
+    if conjunctive:  # a conjunction that holds: every child holds
+        provers = [prove for _, prove in alternatives]
 
         def every(facts: Facts, found: list[Match]) -> None:
             for prove in provers:
                 prove(facts, found)
 
-        return every
-    alternatives = [(_tester(child, negated), _prover(child, negated)) for child in cond.children]
+        return (lambda facts: all(test(facts) for test in tests)), every
 
     def held(facts: Facts, found: list[Match]) -> None:
         for test, prove in alternatives:
             if test(facts):
                 prove(facts, found)
 
-    return held
-
-
-def _tester(cond: Condition, negated: bool) -> Tester:
-    """holds(cond, facts) != negated."""
-    if isinstance(cond, Leaf):
-        leaf = cond
-        return (lambda facts: not leaf_holds(leaf, facts)) if negated else (lambda facts: leaf_holds(leaf, facts))
-    if isinstance(cond, Not):
-        return _tester(cond.child, not negated)
-    tests = [_tester(child, negated) for child in cond.children]
-    if isinstance(cond, All) != negated:
-        return lambda facts: all(test(facts) for test in tests)
-    return lambda facts: any(test(facts) for test in tests)
+    return (lambda facts: any(test(facts) for test in tests)), held

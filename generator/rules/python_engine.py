@@ -1,8 +1,9 @@
 """The pure-Python back end: each level of rules compiled once to one Python function.
 
 The semantics are the reference evaluator's (`semantics.holds`); what differs is the
-cost. Every condition becomes an expression of plain comparisons, with the kind tests
-that keep comparisons type-strict written out, and the rules of one level become one
+cost. Every condition becomes an expression of plain comparisons, each leaf written by its
+operator (`Operator.python` in operators.py) with the kind tests that keep comparisons
+type-strict, and the rules of one level become one
 function that returns the indices of the rules that hold. Chaining is the shared
 `chaining.settle`, explanations the shared `proof` closures, so the results are those
 of the durable back end (the differential test compares the two on every run).
@@ -13,16 +14,15 @@ It needs nothing outside the standard library, so it runs wherever Python does
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence, Set
+from collections.abc import Callable, Iterator, Mapping, Sequence, Set
 
 from generator.rules.chaining import settle
-from generator.rules.model import All, Any_, Condition, Leaf, Not, Rule
+from generator.rules.model import Condition, Leaf, Rule, fold
+from generator.rules.operators import OPERATORS
 from generator.rules.proof import prover
 from generator.rules.results import Evaluation, Firing
-from generator.rules.semantics import ORDERED, SCALARS, kind, values
 from generator.rules.strata import schedule
 
-_COMPARE = {"eq": "==", "ne": "!=", "lt": "<", "le": "<=", "gt": ">", "ge": ">="}
 # one level's compiled test: given the facts' `get`, the indices of its rules that hold
 _LevelTest = Callable[[Callable[[str], object]], list[int]]
 
@@ -54,52 +54,34 @@ class PythonEngine:
 
 class _Source:
     """The text of one level's function, with the values it compares against kept aside as
-    constants (never printed into the source)."""
+    constants (never printed into the source), and the helpers it calls named in its scope."""
 
     def __init__(self) -> None:
         self.constants: list[object] = []
+        self.helpers: dict[str, object] = {}
 
     def constant(self, value: object) -> str:
         self.constants.append(value)
         return f"C[{len(self.constants) - 1}]"
 
+    def helper(self, function: Callable[..., bool]) -> str:
+        name = function.__name__
+        assert self.helpers.setdefault(name, function) is function, f"two helpers named {name}"
+        return name
+
     def expression(self, cond: Condition) -> str:
-        if isinstance(cond, Leaf):
-            return self.leaf(cond)
-        if isinstance(cond, Not):
-            return f"(not {self.expression(cond.child)})"
-        joiner = " and " if isinstance(cond, All) else " or "
-        assert isinstance(cond, All | Any_)
-        parts = [self.expression(child) for child in cond.children]
-        return "(" + joiner.join(parts) + ")" if parts else ("True" if isinstance(cond, All) else "False")
+        return fold(cond, self.leaf, _joined)
 
-    def leaf(self, leaf: Leaf) -> str:
-        fact = f"get({self.constant(leaf.fact)})"
-        if leaf.op == "exists":
-            return f"({fact} is not None)" if leaf.value else f"({fact} is None)"
-        if leaf.op in _COMPARE:
-            wanted = kind(leaf.value)
-            kinds = ORDERED if leaf.op in ("lt", "le", "gt", "ge") else SCALARS
-            if wanted not in kinds:
-                return "False"  # semantics: a leaf comparing two kinds is false
-            return f"_cmp_{leaf.op}({fact}, {self.constant(leaf.value)}, {wanted!r})"
-        listed = (leaf.value,) if leaf.op == "contains" else values(leaf)
-        keyed = self.constant(_keyed(listed))
-        if leaf.op == "in":
-            return f"_in({fact}, {keyed})"
-        if leaf.op == "not_in":
-            return f"_not_in({fact}, {keyed})"
-        return f"_has_any({fact}, {keyed})"  # contains, contains_any
+    def leaf(self, leaf: Leaf, negated: bool) -> str:
+        test = OPERATORS[leaf.op].python(self, f"get({self.constant(leaf.fact)})", leaf.value)
+        return f"(not {test})" if negated else test
 
 
-def _keyed(listed: Iterable[object]) -> frozenset[tuple[str, object]]:
-    """Scalar values with their kinds, so that membership is `semantics.same` (True is not 1)."""
-    found = set()
-    for value in listed:
-        k = kind(value)
-        if k in SCALARS:
-            found.add((k, value))
-    return frozenset(found)
+def _joined(conjunctive: bool, parts: Iterator[str]) -> str:
+    found = list(parts)
+    if not found:
+        return "True" if conjunctive else "False"
+    return "(" + (" and " if conjunctive else " or ").join(found) + ")"
 
 
 def _compile_level(rules: Sequence[Rule], members: Sequence[int]) -> _LevelTest:
@@ -110,45 +92,6 @@ def _compile_level(rules: Sequence[Rule], members: Sequence[int]) -> _LevelTest:
         test = "True" if when is None else source.expression(when)
         lines.append(f"    if {test}: hits.append({index})")
     lines.append("    return hits")
-    scope: dict[str, object] = {**_HELPERS, "C": tuple(source.constants)}
+    scope: dict[str, object] = {**source.helpers, "C": tuple(source.constants)}
     exec(compile("\n".join(lines), "<opsbook rules>", "exec"), scope)  # the source is made above, from checked rules
     return scope["level"]  # type: ignore[return-value]
-
-
-# The helpers the compiled expressions call: `semantics._TESTS`, with the value's kind known
-# when compiling. A kind check before every comparison keeps them type-strict.
-
-def _cmp(symbol: str) -> Callable[[object, object, str], bool]:
-    test = {"==": lambda a, b: a == b, "!=": lambda a, b: a != b, "<": lambda a, b: a < b,
-            "<=": lambda a, b: a <= b, ">": lambda a, b: a > b, ">=": lambda a, b: a >= b}[symbol]
-
-    def check(actual: object, value: object, wanted: str) -> bool:
-        return actual is not None and kind(actual) == wanted and test(actual, value)
-
-    return check
-
-
-def _in(actual: object, keyed: frozenset[tuple[str, object]]) -> bool:
-    k = kind(actual)
-    return k in SCALARS and (k, actual) in keyed
-
-
-def _not_in(actual: object, keyed: frozenset[tuple[str, object]]) -> bool:
-    k = kind(actual)
-    return k in SCALARS and (k, actual) not in keyed
-
-
-def _has_any(actual: object, keyed: frozenset[tuple[str, object]]) -> bool:
-    if kind(actual) != "l":
-        return False
-    for item in actual:  # type: ignore[attr-defined]  # kind "l" is a tuple or list
-        k = kind(item)
-        if k in SCALARS and (k, item) in keyed:
-            return True
-    return False
-
-
-_HELPERS: Mapping[str, object] = {
-    "_in": _in, "_not_in": _not_in, "_has_any": _has_any,
-    **{f"_cmp_{op}": _cmp(symbol) for op, symbol in _COMPARE.items()},
-}

@@ -8,34 +8,16 @@ and says so unless the fact is always given."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterator
 
 from generator.kb.model import KB, Text
-from generator.rules.model import All, Any_, Condition, Leaf, Not
+from generator.rules.model import Condition, Leaf, fold
+from generator.rules.operators import OPERATORS, says
 from generator.site.kpis import number
 
-# op -> (zh, en) phrase of a leaf that holds; `{v}` is the value in words.
-_SAYS: dict[str, tuple[str, str]] = {
-    "eq": ("为 {v}", "is {v}"),
-    "ne": ("不为 {v}", "is not {v}"),
-    "lt": ("小于 {v}", "is below {v}"),
-    "le": ("不大于 {v}", "is at most {v}"),
-    "gt": ("大于 {v}", "is above {v}"),
-    "ge": ("不小于 {v}", "is at least {v}"),
-    "in": ("属于 {v}", "is one of {v}"),
-    "not_in": ("不属于 {v}", "is none of {v}"),
-    "contains": ("包含 {v}", "includes {v}"),
-    "contains_any": ("包含 {v} 中的任一项", "includes any of {v}"),
-    "not_contains": ("不包含 {v}", "does not include {v}"),
-    "not_contains_any": ("不包含 {v} 中的任何一项", "includes none of {v}"),
-}
-# The op that holds exactly when `op` does not (for a fact that is given).
-_OPPOSITE = {"eq": "ne", "ne": "eq", "lt": "ge", "ge": "lt", "le": "gt", "gt": "le", "in": "not_in",
-             "not_in": "in", "contains": "not_contains", "contains_any": "not_contains_any"}
 _WORDS = {
     "and": ("，且 ", " and "), "or": ("，或 ", " or "), "open": ("（", "("), "close": ("）", ")"),
     "list": ("、", ", "), "yes": ("是", "yes"), "no": ("否", "no"),
-    "given": ("已填写", "is given"), "absent": ("未填写", "is not given"),
     "set": ("已由规则设定", "is set by a rule"), "unset": ("未被规则设定", "is not set by any rule"),
     "or_absent": ("（或未填写）", " (or not given)"), "or_unset": ("（或未被设定）", " (or not set)"),
     "always": ("始终适用（没有条件）", "always applies (no conditions)"),
@@ -103,45 +85,37 @@ def _leaf(kb: KB, leaf: Leaf, negated: bool, lang: str) -> str:
     derived = bool(kb.fact_by_id.get(leaf.fact)) and kb.fact_by_id[leaf.fact].derived
     name = _named(kb, leaf.fact, lang)
     space = "" if lang == "zh" and name.endswith("）") else " "
-    if leaf.op == "exists":
+    if OPERATORS[leaf.op].presence:
         there = bool(leaf.value) != negated
-        key = ("set" if there else "unset") if derived else ("given" if there else "absent")
-        return f"{name}{space}{_word(key, lang)}"
-    op = _OPPOSITE[leaf.op] if negated else leaf.op
-    phrase = Text(*_SAYS[op])(lang).format(v=value_text(kb, leaf.fact, leaf.value, lang))
+        said = Text(*says(leaf.op, not there))(lang) if not derived else _word("set" if there else "unset", lang)
+        return f"{name}{space}{said}"
+    phrase = Text(*says(leaf.op, negated))(lang).format(v=value_text(kb, leaf.fact, leaf.value, lang))
     # A leaf is false when its fact is absent, so its negation is true then.
     absent = _word("or_unset" if derived else "or_absent", lang)
     tail = absent if negated and _may_be_absent(kb, leaf.fact) else ""
     return f"{name}{space}{phrase}{tail}"
 
 
-def _push_not(cond: Condition, negated: bool) -> Condition:
-    """The same condition with `not` only directly above leaves."""
-    if isinstance(cond, Not):
-        return _push_not(cond.child, not negated)
-    if isinstance(cond, Leaf):
-        return Not(cond) if negated else cond
-    children = tuple(_push_not(c, negated) for c in cond.children)
-    flip = negated != isinstance(cond, Any_)  # De Morgan: not(all) = any(not), not(any) = all(not)
-    return Any_(children) if flip else All(children)
+Said = tuple[str, bool]  # a part in words, and whether it joins more than one part
 
 
-def _words(kb: KB, cond: Condition, lang: str, nested: bool) -> str:
-    if isinstance(cond, Leaf):
-        return _leaf(kb, cond, False, lang)
-    if isinstance(cond, Not):
-        assert isinstance(cond.child, Leaf), "not is pushed down to the leaves first"
-        return _leaf(kb, cond.child, True, lang)
-    parts: Iterable[str] = (_words(kb, c, lang, len(cond.children) > 1) for c in cond.children)
-    glue = _word("and" if isinstance(cond, All) else "or", lang)
-    text = glue.join(parts).replace(f"{glue}（", f"{glue.rstrip()}（")  # `且（…）`, not `且 （…）`
-    if nested and len(cond.children) > 1:
-        return f"{_word('open', lang)}{text}{_word('close', lang)}"
-    return text
+def _words(kb: KB, cond: Condition, lang: str) -> str:
+    def leaf(leaf: Leaf, negated: bool) -> Said:
+        return _leaf(kb, leaf, negated, lang), False
+
+    def join(conjunctive: bool, found: Iterator[Said]) -> Said:
+        parts = list(found)
+        nested = len(parts) > 1  # a part of several parts is bracketed inside another of several
+        texts = (f"{_word('open', lang)}{text}{_word('close', lang)}" if nested and many else text
+                 for text, many in parts)
+        glue = _word("and" if conjunctive else "or", lang)
+        return glue.join(texts).replace(f"{glue}（", f"{glue.rstrip()}（"), nested  # `且（…）`, not `且 （…）`
+
+    return fold(cond, leaf, join)[0]
 
 
 def describe(cond: Condition | None, kb: KB, lang: str) -> str:
     """When a rule with condition `cond` applies, as one sentence in `lang` (no final stop)."""
     if cond is None:
         return _word("always", lang)
-    return _words(kb, _push_not(cond, False), lang, nested=False)
+    return _words(kb, cond, lang)
