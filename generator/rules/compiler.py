@@ -42,7 +42,7 @@ def _derived_values(rule: Rule) -> list[Problem]:
         try:
             check_value(value)
         except LimitError as error:
-            problems.append(rule_problem(rule.location, f"rule {rule.id} sets fact {name}: {error}"))
+            problems.append(rule_problem(rule.location, f"rule {rule.id} sets fact {name}: {error.advice()}"))
     return problems
 
 
@@ -55,7 +55,7 @@ def _compile_level(rules: tuple[Rule, ...], level: Level, slots: dict[str, Slot]
             node = lower(rules[index].when, slots)
             parts = [] if node in (TRUE, FALSE) else split(node, budget)
         except LimitError as error:
-            problems.append(rule_problem(rules[index].location, f"rule {rules[index].id}: {error}"))
+            problems.append(rule_problem(rules[index].location, f"rule {rules[index].id}: {error.advice()}"))
             continue
         if node == TRUE:
             constant.append(index)

@@ -60,7 +60,16 @@ def hex_text(value: str) -> str:
 
 class LimitError(ValueError):
     """A value durable_rules cannot represent faithfully: a limit of the engine, met by the input
-    (a rule's constant, a fact), as opposed to a failure of the code."""
+    (a rule's constant, a fact), as opposed to a failure of the code. `hint` says how to stay
+    within it, for messages about rule files."""
+
+    def __init__(self, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.hint = hint
+
+    def advice(self) -> str:
+        """The message with its hint: `integer … is beyond ±2**53: use …`."""
+        return f"{self}: {self.hint}" if self.hint else str(self)
 
 
 def check_value(value: object) -> str:
@@ -68,30 +77,30 @@ def check_value(value: object) -> str:
     k = kind(value)
     if k == "n":
         if isinstance(value, int) and abs(value) > MAX_INT:
-            raise LimitError(f"integer {value} is beyond ±2**53")
+            raise LimitError(f"integer {value} is beyond ±2**53", "use a number between -2**53 and 2**53")
         if isinstance(value, float) and not math.isfinite(value):
-            raise LimitError(f"number {value} is not finite")
+            raise LimitError(f"number {value} is not finite", "use a finite number")
     elif k == "s":
         _check_text(value)  # type: ignore[arg-type]  # kind "s" is a str
     elif k == "l":
         for item in value:  # type: ignore[attr-defined]  # kind "l" is a tuple or list
             if not isinstance(item, str):
-                raise LimitError(f"list item {item!r} is not a string")
+                raise LimitError(f"list item {item!r} is not a string", "list items are text: quote them")
             _check_text(item)
     elif k is None:
-        raise LimitError(f"unsupported value {value!r}")
+        raise LimitError(f"unsupported value {value!r}", "use true or false, a number, text or a list of text")
     return k
 
 
 def _check_text(value: str) -> None:
     if len(value) > MAX_TEXT:
-        raise LimitError(f"text longer than {MAX_TEXT} characters")
+        raise LimitError(f"text longer than {MAX_TEXT} characters", f"shorten it to {MAX_TEXT} characters or fewer")
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:  # a lone surrogate cannot reach the C core
-        raise LimitError("text with a lone surrogate (not a character)") from None
+        raise LimitError("text with a lone surrogate (not a character)", "remove it") from None
     if value == END:
-        raise LimitError("reserved text")
+        raise LimitError("reserved text", "use other text")
 
 
 def dumps(value: object) -> str:

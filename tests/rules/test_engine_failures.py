@@ -93,8 +93,8 @@ def test_every_rule_beyond_the_limits_is_located_at_once() -> None:
         compile_rules(rules)
     assert isinstance(caught.value, RuleError)  # still a rule error for those catching those
     assert [str(p) for p in caught.value.problems] == [
-        "r.yaml:7:5: rule huge: integer 1152921504606846976 is beyond ±2**53",
-        "r.yaml:12:5: rule sets sets fact m: number inf is not finite",
+        "r.yaml:7:5: rule huge: integer 1152921504606846976 is beyond ±2**53: use a number between -2**53 and 2**53",
+        "r.yaml:12:5: rule sets sets fact m: number inf is not finite: use a finite number",
     ]
 
 
