@@ -30,6 +30,8 @@ def schema(kind: str) -> None:
     overlay (overlay.yaml), ruletests (rule test cases), facts (a client's facts file, from the
     playbook's fact vocabulary) or plan (the opsbook-plan/1 JSON a plan is written as). The same
     schemas ship as files in the package (generator/schemas/KIND.schema.json)."""
-    from importlib import resources
+    import json
 
-    click.echo(resources.files("generator.schemas").joinpath(f"{kind}.schema.json").read_text("utf-8"), nl=False)
+    from generator.kb.schema import load_schema
+
+    click.echo(json.dumps(load_schema(kind), ensure_ascii=False, indent=2))

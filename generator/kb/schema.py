@@ -11,6 +11,7 @@ from typing import Any
 
 from generator.errors import Problem
 from generator.kb.loader import Document
+from generator.schemas import patterns
 
 SCHEMA_NAMES = ("kb", "rules", "overlay", "ruletests", "facts", "plan")
 
@@ -22,6 +23,7 @@ _PATTERNS = {
     "^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)*$": "a snake_case name, with dots between levels",
     "^[AB][0-9]+(\\.[0-9]+)*$": "a handbook section ID such as `A1.2` or `B5.1`",
     "^[0-9a-f]{8}$": "8 hexadecimal digits",
+    patterns.day(): "a date: write YYYY-MM-DD, as `opsbook plan` does",
 }
 # How to fill in a required key that is missing, where the key's name alone does not say.
 _REQUIRED_HINTS = {

@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 FOLDER = Path(__file__).parent
-GENERATED = ("facts",)  # the schemas made from definitions rather than written by hand
 
 
 def generated(kb_dir: Path | None = None) -> dict[str, dict[str, Any]]:
@@ -16,11 +15,12 @@ def generated(kb_dir: Path | None = None) -> dict[str, dict[str, Any]]:
     from generator.errors import OpsbookError
     from generator.kb.validate import validate_kb
     from generator.schemas.facts import facts_schema
+    from generator.schemas.plan import plan_schema
 
     result = validate_kb(kb_dir or default_kb())
     if result.kb is None:
         raise OpsbookError(result.problems)
-    return {"facts": facts_schema(result.kb)}
+    return {"facts": facts_schema(result.kb), "plan": plan_schema()}
 
 
 def as_text(schema: dict[str, Any]) -> str:

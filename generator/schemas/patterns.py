@@ -153,11 +153,21 @@ def number_at_most(bound: Decimal) -> str:
 
 
 # ------------------------------------------------------------------ dates
-_YEAR = "(?:[12][0-9]{3}|0[1-9][0-9]{2}|00[1-9][0-9]|000[1-9])"  # 0001 to 2999
 _MONTH_DAY = ("(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)"
               "|02-(?:0[1-9]|1[0-9]|2[0-8]))")
-_LEAP_YEAR = "(?:[0-2][0-9](?:0[48]|[2468][048]|[13579][26])|(?:0[48]|1[26]|2[048])00)"
-# Ends with "nothing follows", not `$`: Python's `$` also matches before a final newline.
-DAY = f"^(?:{_YEAR}-{_MONTH_DAY}|{_LEAP_YEAR}-02-29)(?![\\s\\S])"
-"""A calendar day from 0001-01-01 to 2999-12-31 as YYYY-MM-DD, leap years included: exact even
-where a checker treats `format: date` as a note only."""
+
+
+def day(last_year: int = 9999) -> str:
+    """A calendar day from 0001-01-01 to the end of `last_year` (a year 999 after a century:
+    2999, 9999) as YYYY-MM-DD, leap years included: exact even where a checker treats
+    `format: date` as a note only."""
+    top = str(last_year)[0]
+    first = f"[1-{top}]" if top != "1" else "1"
+    year = f"(?:{first}[0-9]{{3}}|0[1-9][0-9]{{2}}|00[1-9][0-9]|000[1-9])"
+    centuries = [f"{c:02d}" for c in range(4, (int(top) + 1) * 10, 4)]
+    leap = f"(?:[0-{top}][0-9](?:0[48]|[2468][048]|[13579][26])|(?:{'|'.join(centuries)})00)"
+    # Ends with "nothing follows", not `$`: Python's `$` also matches before a final newline.
+    return f"^(?:{year}-{_MONTH_DAY}|{leap}-02-29)(?![\\s\\S])"
+
+
+DAY = day(2999)  # a start date: schedules from later would run past the last day Python holds
