@@ -10,18 +10,25 @@ record's `kb_digest` names, the same for every client. `--full` writes whole
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
+import gc
+import itertools
 import json
 import multiprocessing
+import os
+import signal
+import stat
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from multiprocessing.pool import AsyncResult
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, BinaryIO, NamedTuple
 
-from generator.errors import OpsbookError, Problem, hides_a_bug
+from generator.errors import OpsbookError, Problem, file_kind, hides_a_bug
 from generator.facts import LATEST_DATE, ClientFacts, facts_from_document, plan_lang, unique_keys
-from generator.kb.loader import MAX_BYTES, Document, parse_yaml, read_bytes
+from generator.kb.loader import MAX_BYTES, Document, parse_yaml
 from generator.plan.model import DEFAULT_PRIORITY, PRIORITY_RANK, Plan, Reason
 from generator.plan.planner import Decision, Template, decide
 from generator.plan.playbook import Playbook, load_playbook
@@ -29,6 +36,7 @@ from generator.rules.results import RuleError
 
 FORMAT = "opsbook-plan-batch/1"
 CHUNK = 25
+IN_FLIGHT = 4  # chunks per worker planned ahead of the writer: enough to keep every worker busy
 
 
 @dataclass(frozen=True)
@@ -190,7 +198,9 @@ _STATE: dict[object, Any] = {}
 def _setup(job: Job) -> None:
     _STATE.clear()  # nothing made for an earlier job's playbook may serve this one
     _STATE["job"] = job
-    _STATE["playbook"] = load_playbook(job.kb_dir, job.rules_dir, job.overlays)
+    playbook = _STATE["playbook"] = load_playbook(job.kb_dir, job.rules_dir, job.overlays)
+    for lang in (job.lang,) if job.lang else ("zh", "en"):  # made once, before workers fork
+        _encoder(playbook.template(lang))
 
 
 def _one(line: int, text: str) -> LineResult:
@@ -255,15 +265,28 @@ def _chunk(lines: list[tuple[int, str]]) -> list[LineResult]:
     return [_one(n, text) for n, text in lines]
 
 
-def _chunks(lines: list[tuple[int, str]]) -> Iterator[list[tuple[int, str]]]:
-    for i in range(0, len(lines), CHUNK):
-        yield lines[i:i + CHUNK]
+def _chunks(lines: Iterable[tuple[int, str]]) -> Iterator[list[tuple[int, str]]]:
+    it = iter(lines)
+    while chunk := list(itertools.islice(it, CHUNK)):
+        yield chunk
 
 
-def run_batch(job: Job, lines: list[tuple[int, str]], jobs: int,
+def _worker_start() -> None:
+    # A worker ends when the pool ends it, with no clean-up of the parent's to run (the parent may
+    # have turned SIGTERM into an exception to remove its temporary output file).
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGHUP, signal.SIG_DFL)
+
+
+def run_batch(job: Job, lines: Iterable[tuple[int, str]], jobs: int,
               progress: Callable[[int], None]) -> Iterator[LineResult]:
-    """Results in input order; `progress(n)` after every n lines."""
+    """Results in input order, as they are made; `progress(n)` after every n lines. Lines are
+    read as they are needed and at most IN_FLIGHT chunks per worker are planned ahead of the
+    writer, so memory does not grow with the number of clients."""
     _setup(job)
+    # The playbook lives as long as the run: the collector need not walk it again every few
+    # thousand allocations of a client's plan, and forked workers do not copy its pages doing so.
+    gc.freeze()
     if jobs <= 1:
         for chunk in _chunks(lines):
             yield from _chunk(chunk)
@@ -272,10 +295,21 @@ def run_batch(job: Job, lines: list[tuple[int, str]], jobs: int,
     # Forked workers start with the playbook this process loaded (its durable rulesets
     # included: durable keeps them in plain process memory and runs no threads here).
     context = multiprocessing.get_context("fork")
-    with context.Pool(jobs) as pool:
-        for chunk, results in zip(_chunks(lines), pool.imap(_chunk, _chunks(lines)), strict=True):
-            yield from results
-            progress(len(chunk))
+    with context.Pool(jobs, initializer=_worker_start) as pool:
+        pending: collections.deque[tuple[int, AsyncResult[list[LineResult]]]] = collections.deque()
+        for chunk in _chunks(lines):
+            pending.append((len(chunk), pool.apply_async(_chunk, (chunk,))))
+            if len(pending) >= IN_FLIGHT * jobs:
+                yield from _done(pending.popleft(), progress)
+        while pending:
+            yield from _done(pending.popleft(), progress)
+
+
+def _done(entry: tuple[int, AsyncResult[list[LineResult]]], progress: Callable[[int], None]) -> list[LineResult]:
+    size, result = entry
+    results = result.get()
+    progress(size)
+    return results
 
 
 def plan_lines(lines: Iterable[tuple[int, str]], job: Job) -> Iterator[str]:
@@ -298,13 +332,48 @@ def plan_lines(lines: Iterable[tuple[int, str]], job: Job) -> Iterator[str]:
 MAX_BATCH_BYTES = 1024 * 1024 * 1024
 
 
+def iter_lines(path: Path, shown: str) -> Iterator[tuple[int, str]]:
+    """Non-blank lines with their numbers, read as they are needed (bytes that are not UTF-8 are
+    kept as surrogates, so that line is reported and the others go on). The file is checked when
+    the first line is asked for: a FIFO, a device or a folder is refused without waiting on it."""
+    with _open_batch(path, shown) as handle:
+        read = 0
+        for number, data in enumerate(handle, start=1):
+            read += len(data)
+            if read > MAX_BATCH_BYTES:
+                _too_big(shown, f"more than {MAX_BATCH_BYTES:,}")
+            text = data.decode("utf-8", errors="surrogateescape").strip().removeprefix("\ufeff")
+            if text:
+                yield number, text
+
+
+def count_lines(path: Path, shown: str) -> int:
+    """How many clients `iter_lines` will give (for progress); refuses what cannot be read."""
+    return sum(1 for _ in iter_lines(path, shown))
+
+
 def read_lines(path: Path, shown: str) -> list[tuple[int, str]]:
-    """Non-blank lines with their numbers (bytes that are not UTF-8 are kept as surrogates,
-    so that line is reported and the others go on)."""
-    raw = read_bytes(path, shown, MAX_BATCH_BYTES, "split the clients over several batch files")
-    lines = []
-    for number, data in enumerate(raw.split(b"\n"), start=1):
-        text = data.decode("utf-8", errors="surrogateescape").strip().removeprefix("\ufeff")
-        if text:
-            lines.append((number, text))
-    return lines
+    """Every non-blank line with its number, at once: for callers that need them all."""
+    return list(iter_lines(path, shown))
+
+
+def _open_batch(path: Path, shown: str) -> BinaryIO:
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)  # a FIFO must not block
+        info = os.fstat(fd)
+    except OSError as exc:
+        raise OpsbookError(Problem(shown, 1, 1, f"cannot read file: {exc.strerror}")) from None
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
+        message = f"cannot read file: it is {file_kind(info.st_mode)}, not a regular file: expected a JSONL file"
+        raise OpsbookError(Problem(shown, 1, 1, message))
+    if info.st_size > MAX_BATCH_BYTES:
+        os.close(fd)
+        _too_big(shown, f"{info.st_size:,}")
+    return os.fdopen(fd, "rb", buffering=1 << 20)
+
+
+def _too_big(shown: str, amount: str) -> None:
+    message = (f"file is {amount} bytes; the limit is {MAX_BATCH_BYTES:,} ({MAX_BATCH_BYTES >> 20} MiB): "
+               "split the clients over several batch files")
+    raise OpsbookError(Problem(shown, 1, 1, message))

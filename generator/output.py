@@ -20,7 +20,7 @@ import sys
 import threading
 import time
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from types import FrameType
 
@@ -47,6 +47,47 @@ def write_atomic(path: Path, data: bytes, *, replace: bool = True, exists: str =
             _replace_with(real, data, mode)
     except OSError as exc:
         raise OpsbookError(cannot_write(str(target), exc)) from None
+
+
+def write_atomic_pieces(path: Path, pieces: Iterable[bytes], *, replace: bool = True, exists: str = EXISTS) -> None:
+    """`write_atomic` for output made while it is written (a batch of many clients): each piece
+    goes to the temporary file as it comes, so memory holds one piece, not the whole output. The
+    folder is locked only for the final check and rename: a long run must not keep other runs
+    writing in the same folder waiting."""
+    target = Path(path)
+    try:
+        with interruptible():
+            real, _ = _target(target, replace, exists)
+            tmp = _write_temp(real, pieces)
+            try:
+                with _folder_lock(target):
+                    real, mode = _target(target, replace, exists)  # another run may have written it meanwhile
+                    _remove_stale(real.parent)
+                    _commit(tmp, real, mode)
+            except BaseException:  # refused or interrupted before the rename
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+                raise
+    except OSError as exc:
+        raise OpsbookError(cannot_write(str(target), exc)) from None
+
+
+def _write_temp(target: Path, pieces: Iterable[bytes]) -> Path:
+    """A new temporary file beside `target` holding the pieces, synced to disk."""
+    tmp = target.parent / temp_name(target.name)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+    fd = os.open(tmp, flags, 0o666)  # the kernel applies the umask, as for any new file
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            for piece in pieces:
+                handle.write(piece)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    return tmp
 
 
 def check_target(path: Path, *, replace: bool, exists: str = EXISTS) -> bool:
@@ -154,16 +195,14 @@ def temp_name(name: str) -> str:
 
 
 def _replace_with(target: Path, data: bytes, mode: int | None) -> None:
-    tmp = target.parent / temp_name(target.name)
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
-    fd = os.open(tmp, flags, 0o666)  # the kernel applies the umask, as for any new file
+    _commit(_write_temp(target, (data,)), target, mode)
+
+
+def _commit(tmp: Path, target: Path, mode: int | None) -> None:
+    """Rename the finished temporary file over `target`, keeping `target`'s mode if it had one."""
     try:
-        with os.fdopen(fd, "wb") as handle:
-            if mode is not None:
-                os.fchmod(handle.fileno(), mode)
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+        if mode is not None:
+            os.chmod(tmp, mode)
         os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -322,6 +361,12 @@ def write_stdout(data: bytes) -> None:
         sys.stdout.flush()
     except OSError as exc:
         raise stdout_failed(exc) from None
+
+
+def write_stdout_pieces(pieces: Iterable[bytes]) -> None:
+    """Write each piece to standard output as it comes (flushed, so a reader sees progress)."""
+    for piece in pieces:
+        write_stdout(piece)
 
 
 def stdout_failed(exc: OSError) -> OpsbookError:

@@ -5,16 +5,19 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import click
 
-from generator.batch import LATEST_START, Job, LineResult, read_lines, run_batch
+from generator.batch import LATEST_START, Job, LineResult, count_lines, iter_lines, run_batch
 from generator.cli.common import DATE, default_kb, default_rules, playbook_folders, report_crash, user_errors
 from generator.cli.help import LANG_HELP, examples
-from generator.cli.progress import counter
+from generator.cli.progress import Counter, counter
 from generator.kb.documents import shown_path
+
+PIECE = 1 << 20  # bytes of output gathered before a write
 
 
 @click.command(epilog=examples("opsbook batch clients.jsonl -o plans.jsonl",
@@ -52,43 +55,66 @@ def batch(lines: Path, output: Path | None, force: bool, jobs: int, full: bool, 
 def run(batch: Path, output: Path | None, jobs: int, full: bool, lang: str | None, start: dt.date | None,
         kb_dir: Path, rules_dir: Path, overlays: Sequence[Path], replace: bool = True) -> None:
     """Plan every line of `batch`; write the results to `output` (refused if it exists, unless
-    `replace`) or standard output; exit 1 if a line has problems, 3 if a line met a bug."""
+    `replace`) or standard output as they are made; exit 1 if a line has problems, 3 if a line
+    met a bug."""
     from generator.plan.playbook import load_playbook
 
     if start is not None and start > LATEST_START:
         raise click.BadParameter(f"{start} is too late: give a date up to {LATEST_START}", param_hint="--start")
     load_playbook(kb_dir, rules_dir, overlays)  # report playbook problems once, before any worker starts
     shown = shown_path(batch)
-    lines = read_lines(batch, shown)
+    total = count_lines(batch, shown)  # also refuses an unreadable file before any output is made
     job = Job(kb_dir, rules_dir, tuple(overlays), lang, start, full, shown)
-    results = _plan_all(job, lines, jobs)
-    _write(output, "".join(r.text + "\n" for r in results).encode("utf-8"), replace)
-    bad = sum(1 for r in results if r.problems)
-    click.echo(f"planned {len(lines) - bad} of {len(lines)} clients" + (f"; {bad} lines have problems" if bad else ""),
-               err=True)
-    crashes = [r.crash for r in results if r.crash]
-    if crashes:  # the results are written first: a bug on one line loses no other line's plan
-        summary = f"opsbook: internal error on {len(crashes)} line{'s' * (len(crashes) != 1)}"
-        raise SystemExit(report_crash(summary, "\n".join(crashes), sys.argv))
-    if bad:
+    tally = Tally()
+    with counter("planning", total) as progress:
+        _write(output, _pieces(run_batch(job, iter_lines(batch, shown), jobs, progress.advance), tally, progress),
+               replace)
+    click.echo(f"planned {total - tally.bad} of {total} clients"
+               + (f"; {tally.bad} lines have problems" if tally.bad else ""), err=True)
+    if tally.crashes:  # the results are written first: a bug on one line loses no other line's plan
+        count = len(tally.crashes)
+        summary = f"opsbook: internal error on {count} line{'s' * (count != 1)}"
+        raise SystemExit(report_crash(summary, "\n".join(tally.crashes), sys.argv))
+    if tally.bad:
         raise SystemExit(1)
 
 
-def _plan_all(job: Job, lines: list[tuple[int, str]], jobs: int) -> list[LineResult]:
-    """Every line's result, in input order, with its problems reported as they come."""
-    results = []
-    with counter("planning", len(lines)) as shown:
-        for result in run_batch(job, lines, jobs, shown.advance):
-            results.append(result)
+@dataclass
+class Tally:
+    """What the written lines held: how many had problems, and the bugs met."""
+
+    bad: int = 0
+    crashes: list[str] = field(default_factory=list)
+
+
+def _pieces(results: Iterable[LineResult], tally: Tally, progress: Counter) -> Iterator[bytes]:
+    """The output in pieces of about PIECE bytes, each line's problems reported as it comes."""
+    texts: list[str] = []
+    size = 0
+    for result in results:
+        texts.append(result.text)
+        size += len(result.text)
+        if result.problems:
+            tally.bad += 1
             for problem in result.problems:
-                shown.write(f"{problem}\n")
-    return results
+                progress.write(f"{problem}\n")
+        if result.crash:
+            tally.crashes.append(result.crash)
+        if size >= PIECE:
+            yield _joined(texts)
+            texts, size = [], 0
+    if texts:
+        yield _joined(texts)
 
 
-def _write(output: Path | None, data: bytes, replace: bool) -> None:
-    from generator.output import write_atomic, write_stdout
+def _joined(texts: list[str]) -> bytes:
+    return "".join(t + "\n" for t in texts).encode("utf-8")
+
+
+def _write(output: Path | None, pieces: Iterator[bytes], replace: bool) -> None:
+    from generator.output import write_atomic_pieces, write_stdout_pieces
 
     if output is None:
-        write_stdout(data)
+        write_stdout_pieces(pieces)
     else:
-        write_atomic(output, data, replace=replace)
+        write_atomic_pieces(output, pieces, replace=replace)
