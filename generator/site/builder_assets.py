@@ -7,9 +7,11 @@ fetched: a missing Pyodide is a located error that says to run scripts/setup.sh.
 from __future__ import annotations
 
 import datetime as dt
+import importlib.metadata
 import importlib.util
 import io
 import pickle
+import re
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -67,14 +69,26 @@ def _module_files(name: str) -> Iterator[tuple[str, Path]]:
             yield f"{name}/{path.relative_to(origin.parent).as_posix()}", path
 
 
+def _metadata(name: str) -> Iterator[tuple[str, bytes]]:
+    """The installed metadata of the distribution that holds `name` (holidays reads its own
+    version from it)."""
+    for dist_name in importlib.metadata.packages_distributions().get(name, ()):
+        dist = importlib.metadata.distribution(dist_name)
+        text = dist.read_text("METADATA")
+        if text is not None:
+            folder = f"{re.sub(r'[-_.]+', '_', dist.metadata['Name'])}-{dist.version}.dist-info"
+            yield f"{folder}/METADATA", text.encode("utf-8")
+
+
 def _zip(names: tuple[str, ...]) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
         for name in names:
-            for inside, path in _module_files(name):
+            files = [(inside, path.read_bytes()) for inside, path in _module_files(name)]
+            for inside, data in [*files, *_metadata(name)]:
                 info = zipfile.ZipInfo(inside, date_time=(1980, 1, 1, 0, 0, 0))  # same bytes every build
                 info.compress_type = zipfile.ZIP_DEFLATED
-                archive.writestr(info, path.read_bytes())
+                archive.writestr(info, data)
     return buffer.getvalue()
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import json
 import pickle
 import re
@@ -47,7 +48,8 @@ def install_calendar(bundle: Bundle) -> None:
     from generator import facts
     from generator.plan import calendar
 
-    computed = calendar._working_days
+    # straight from the library: the playbook cache's files need os.link, which Pyodide lacks
+    computed = functools.cache(calendar._count_working_days)
 
     def working_days(country: str, first_year: int) -> tuple[int, ...]:
         known = bundle.working_days.get((country, first_year))

@@ -12,6 +12,8 @@
  * computed, then the opsbook-plan/1 object, or `{error: "..."}` when the facts are refused.
  * The link to share is the page's address with that fragment.
  *
+ * `window.opsbookBuilderReady` turns true once the engine has loaded.
+ *
  * Ticks are kept in localStorage under `opsbook-builder:<facts fragment>:<item id>`.
  */
 const root = document.querySelector(".opsbook-builder");
@@ -67,7 +69,7 @@ with open("/opsbook/playbook.pickle", "rb") as handle:
 }
 
 const engine = startEngine();
-engine.catch((error) => say(`${WORDS.failed} ${error.message}`));
+engine.then(() => { window.opsbookBuilderReady = true; }, (error) => say(`${WORDS.failed} ${error.message}`));
 
 function say(text) {
   status.textContent = text;
@@ -222,15 +224,20 @@ async function compute() {
     say(`${WORDS.refused} ${window.opsbookPlan.error}`);
     return;
   }
-  const builder = await engine;
-  const plan = JSON.parse(builder.plan(text));
+  let plan;
+  try {
+    const builder = await engine;
+    plan = JSON.parse(builder.plan(text));
+  } catch (error) {  // the engine did not load, or broke: say so rather than wait for ever
+    plan = { error: `${WORDS.failed} ${error.message}` };
+  }
   if (plan.error) {
     result.hidden = true;
     say(`${WORDS.refused} ${plan.error}`);
   } else {
     fill(JSON.parse(text));
     try {
-      show(builder, plan);
+      show(await engine, plan);
     } catch (error) {
       say(`${WORDS.failed} ${error.message}`);
     }
