@@ -133,3 +133,14 @@ def dark(browser: Any, base_url: str) -> Iterator[Tab]:
     context, tab = _open_tab(browser, base_url, 1280, 900, scheme="dark")
     yield tab
     context.close()
+
+
+@pytest.fixture(scope="module")
+def builder_tab(browser: Any, base_url: str) -> Iterator[Tab]:
+    """A desktop tab on the plan builder page, kept open for a whole test module: Pyodide loads
+    once, and each case changes the page's #facts= fragment."""
+    context, tab = _open_tab(browser, base_url, 1280, 900, downloads=True)
+    tab.open("en/builder/")
+    tab.page.wait_for_function("window.opsbookBuilderReady === true", timeout=120_000)
+    yield tab
+    context.close()
