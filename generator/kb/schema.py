@@ -154,10 +154,24 @@ def _problem(doc: Document, error: Any) -> Problem | None:
         return doc.problem(path, f"{_short(value)} is {word} {expected}{hint}")
     if kind == "multipleOf":
         return doc.problem(path, f"{_short(value)} is not a multiple of {expected}: round it to the nearest {expected}")
+    if kind == "oneOf" and error.schema.get("properties", {}).keys() >= {"all", "any", "not", "fact"}:
+        return _condition_shape(doc, path, value)
     if kind == "not" and path and isinstance(value, dict):
         forbidden = [k for k in error.validator_value.get("required", []) if k in value]
         return doc.problem((*path, *forbidden[:1]), _not_message(error), key=bool(forbidden))
     return doc.problem(path, error.message)
+
+
+def _condition_shape(doc: Document, path: tuple[Any, ...], cond: dict[str, Any]) -> Problem | None:
+    """A rule condition of the wrong shape. The rule checker says what is wrong with a condition
+    of no or several kinds, or a fact test without exactly one operator; left here is a
+    connective (`all`, `any`, `not`) with an operator beside it, which it would not notice."""
+    kinds = [k for k in ("all", "any", "not", "fact") if k in cond]
+    if len(kinds) != 1 or kinds == ["fact"]:
+        return None
+    stray = sorted(set(cond) - {kinds[0]})
+    return doc.problem((*path, stray[0]), f"`{stray[0]}` tests a fact, but this condition is `{kinds[0]}`: "
+                                          f"put the test in its own `{{fact: ..., {stray[0]}: ...}}`", key=True)
 
 
 def _not_message(error: Any) -> str:
