@@ -46,6 +46,11 @@ class OpsbookError(Exception):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
+class UsageProblem(OpsbookError):
+    """A command-line argument that names the wrong thing (an overlay folder that is none): reported
+    as its located problem, with the exit code of a usage error (2) at the command line."""
+
+
 def errors_only(problems: Iterable[Problem]) -> list[Problem]:
     return [p for p in problems if p.severity == "error"]
 

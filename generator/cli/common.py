@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 import click
 
 from generator import __version__
-from generator.errors import OpsbookError, Problem, hides_a_bug
+from generator.errors import OpsbookError, Problem, UsageProblem, hides_a_bug
 from generator.rules.results import RuleError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -76,12 +76,16 @@ def report(problems: Iterable[Problem]) -> None:
 
 
 def user_errors(func: F) -> F:
-    """Turn OpsbookError into located messages and exit code 1: never a traceback."""
+    """Turn OpsbookError into located messages and exit code 1 (a UsageProblem into a usage error,
+    exit 2): never a traceback."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
+        except UsageProblem as exc:
+            report(exc.problems)
+            raise SystemExit(2) from None
         except OpsbookError as exc:
             report(exc.problems)
             raise SystemExit(1) from None

@@ -75,7 +75,7 @@ def test(paths: tuple[Path, ...], coverage: bool, kb_dir: Path | None, rules_dir
     files = case_files(paths, rules_root)
     if not files:
         raise click.UsageError("no rule test files found")
-    suite = run_suite(files, load)
+    suite = run_suite(files, load, rules_root)
     for result in suite.results:
         if not result.passed:
             click.echo(f"FAIL {result.name} ({result.where})")

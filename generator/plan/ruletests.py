@@ -22,7 +22,16 @@ from generator.kb.loader import Document, JsonPath, load_yaml
 from generator.plan.explain import explain_item
 from generator.plan.model import Plan
 from generator.plan.playbook import Playbook
-from generator.rules.layer_files import OVERLAY_FILE, TESTS_FOLDER, overlay_folders
+from generator.rules.layer_files import (
+    OVERLAY_FILE,
+    TESTS_FOLDER,
+    disabled_rules,
+    is_overlay_folder,
+    not_an_overlay,
+    rule_layer_of,
+    test_folders,
+    tests_overlay,
+)
 
 START = dt.date(2026, 1, 5)  # any fixed Monday: cases test content, not dates
 
@@ -62,28 +71,67 @@ def subdocument(doc: Document, path: JsonPath) -> Document:
 
 def case_files(paths: Sequence[Path], rules_dir: Path) -> list[tuple[Path, Path]]:
     """Each rule test file, with the folder it was found in (a file given by name stands for itself).
-    By default: rules/tests/ and the tests/ of every overlay folder."""
-    if not paths:
-        folders = [rules_dir / TESTS_FOLDER, *(folder / TESTS_FOLDER for folder in overlay_folders(rules_dir))]
-        paths = [folder for folder in folders if folder.is_dir()]
-    missing = [Problem(shown_path(p), 1, 1, "not found: give rule test files or folders of them")
-               for p in paths if not os.path.lexists(p)]
-    if missing:
-        raise OpsbookError(missing)
-    return [(file, root) for root in paths for file in yaml_files(root)]
+    An overlay folder stands for its tests/, the rules folder for every folder of test cases; by
+    default: rules/tests/ and the tests/ of every overlay folder. Rule and overlay files are never
+    read as test cases: given by name, each is a problem saying what to give."""
+    found: list[tuple[Path, Path]] = []
+    problems: list[Problem] = []
+    for path in paths or test_folders(rules_dir):
+        files, wrong = _cases_in(path, rules_dir)
+        found += files
+        problems += wrong
+    if problems:
+        raise OpsbookError(problems)
+    return found
 
 
-def _overlays(path: Path, doc: Document) -> tuple[Path, ...]:
+def _cases_in(path: Path, rules_dir: Path) -> tuple[list[tuple[Path, Path]], list[Problem]]:
+    shown = shown_path(path)
+    if not os.path.lexists(path):
+        return [], [Problem(shown, 1, 1, "not found: give rule test files or folders of them")]
+    if not path.is_dir():
+        layer = rule_layer_of(path, rules_dir)
+        return ([(path, path)], []) if layer is None else ([], [Problem(shown, 1, 1, _not_cases(path, layer))])
+    if os.path.realpath(path) == os.path.realpath(rules_dir):
+        folders = test_folders(rules_dir)
+    elif is_overlay_folder(path, rules_dir):
+        if not (path / TESTS_FOLDER).is_dir():
+            return [], [Problem(shown, 1, 1, f"this overlay has no rule test cases: add them as YAML files in "
+                                             f"`{shown_path(path / TESTS_FOLDER)}/`")]
+        folders = [path / TESTS_FOLDER]
+    else:
+        folders = [path]
+    listed = [(file, folder) for folder in folders for file in yaml_files(folder)]
+    cases = [(file, folder) for file, folder in listed if rule_layer_of(file, rules_dir) is None]
+    if listed and not cases:
+        tests = shown_path(rules_dir / TESTS_FOLDER)
+        return [], [Problem(shown, 1, 1, f"holds rule files, no rule test cases: give `{tests}`, an overlay "
+                                         "folder or test case files")]
+    return cases, []
+
+
+def _not_cases(path: Path, layer: Path) -> str:
+    folder = shown_path(layer)
+    settings = path.name == OVERLAY_FILE and path.absolute().parent == layer
+    what = "an overlay's settings" if settings else f"a rule file of `{folder}`"
+    return (f"{what}, not rule test cases: test cases go in rules/{TESTS_FOLDER}/ or in an overlay's "
+            f"{TESTS_FOLDER}/ (`opsbook rules test {folder}` runs an overlay's cases)")
+
+
+def _overlays(path: Path, doc: Document, rules_dir: Path) -> tuple[Path, ...]:
+    """The overlays a test file's cases are planned with: the one whose tests/ holds it, then those it lists."""
     names = doc.data.get("overlays") or []
-    missing = [doc.problem(("overlays", i), f"overlay folder `{name}` not found (paths are relative to this file)")
-               for i, name in enumerate(names) if not (path.parent / name).is_dir()]
-    if missing:
-        raise OpsbookError(missing)
-    listed = tuple((path.parent / o).resolve() for o in names)
-    # lexists: an overlay.yaml that is a broken link is the overlay's to refuse, not a reason to test without it
-    in_overlay_tests = path.parent.name == TESTS_FOLDER and os.path.lexists(path.parent.parent / OVERLAY_FILE)
-    inside = (path.parent.parent,) if in_overlay_tests else ()
-    return inside + listed
+    listed = [path.parent / name for name in names]
+    wrong = [doc.problem(("overlays", i), f"overlay folder `{name}` not found (paths are relative to this file)"
+                         if not folder.is_dir() else f"overlay `{name}`: {why}")
+             for i, (name, folder) in enumerate(zip(names, listed, strict=True))
+             if (why := not_an_overlay(folder, rules_dir))]
+    if wrong:
+        raise OpsbookError(wrong)
+    inside = tests_overlay(path, rules_dir)
+    own = (inside,) if inside else ()
+    mine = {folder.resolve() for folder in own}
+    return own + tuple(dict.fromkeys(f.resolve() for f in listed if f.resolve() not in mine))
 
 
 def _targets(playbook: Playbook, ids: Sequence[str]) -> dict[str, tuple[str, ...]]:
@@ -134,14 +182,26 @@ def _unknown_targets(doc: Document, playbook: Playbook) -> Iterator[Problem]:
                                       key=key == "priority")
 
 
-def run_file(path: Path, root: Path, load: Callable[[tuple[Path, ...]], Playbook], suite: Suite) -> None:
+def _unknown_rules(doc: Document, known: set[str]) -> Iterator[Problem]:
+    """A rule no layer defines can neither fire nor stay silent for a reason: a typo, said as such."""
+    for i, case in enumerate(doc.data["cases"]):
+        for key in ("fired", "not_fired"):
+            for j, rule in enumerate(case["expect"].get(key) or []):
+                if rule not in known:
+                    yield doc.problem(("cases", i, "expect", key, j), f"unknown rule `{rule}`{suggest(rule, known)}")
+
+
+def run_file(path: Path, root: Path, load: Callable[[tuple[Path, ...]], Playbook], suite: Suite,
+             rules_dir: Path) -> None:
     shown = shown_path(path)
     doc = load_yaml(path, shown, root=root)
     problems = schema.check(doc, "ruletests")
     if problems:
         raise OpsbookError(problems)
-    playbook = load(_overlays(path, doc))
-    problems = list(_unknown_targets(doc, playbook))
+    overlays = _overlays(path, doc, rules_dir)
+    playbook = load(overlays)
+    rules = {rule.id for rule in playbook.ruleset.rules} | disabled_rules(overlays)
+    problems = [*_unknown_targets(doc, playbook), *_unknown_rules(doc, rules)]
     if problems:
         raise OpsbookError(problems)
     for i, case in enumerate(doc.data["cases"]):
@@ -154,13 +214,14 @@ def run_file(path: Path, root: Path, load: Callable[[tuple[Path, ...]], Playbook
                                         frozenset(it.step for it in plan.items)))
 
 
-def run_suite(files: Sequence[tuple[Path, Path]], load: Callable[[tuple[Path, ...]], Playbook]) -> Suite:
+def run_suite(files: Sequence[tuple[Path, Path]], load: Callable[[tuple[Path, ...]], Playbook],
+              rules_dir: Path) -> Suite:
     """Run every case of `files` (each with the folder it was found in, as case_files gives them)."""
     suite = Suite()
     problems: list[Problem] = []
     for path, root in files:
         try:
-            run_file(path, root, load, suite)
+            run_file(path, root, load, suite, rules_dir)
         except OpsbookError as exc:
             problems.extend(exc.problems)
     if problems:

@@ -13,7 +13,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.errors import OpsbookError, Problem
+from generator.errors import OpsbookError, Problem, UsageProblem
 from generator.kb import schema
 from generator.kb.documents import load_all, shown_path, yaml_files
 from generator.kb.loader import Document, load_yaml
@@ -45,6 +45,88 @@ def pack_layers(rules_dir: Path) -> list[str]:
 def overlay_folders(rules_dir: Path) -> list[Path]:
     clients = rules_dir / "clients"
     return sorted(p for p in clients.iterdir() if p.is_dir()) if clients.is_dir() else []
+
+
+def is_overlay_folder(folder: Path, rules_dir: Path) -> bool:
+    """A folder with an overlay.yaml (anything by that name), or one of rules/clients/."""
+    return os.path.lexists(folder / OVERLAY_FILE) or _same(folder.parent, rules_dir / "clients")
+
+
+def _same(a: Path, b: Path) -> bool:
+    return os.path.realpath(a) == os.path.realpath(b)
+
+
+def test_folders(rules_dir: Path) -> list[Path]:
+    """Where rule test cases live: rules/tests/ and the tests/ of each overlay folder (those there)."""
+    folders = [rules_dir / TESTS_FOLDER, *(folder / TESTS_FOLDER for folder in overlay_folders(rules_dir))]
+    return [folder for folder in folders if folder.is_dir()]
+
+
+def rule_layer_of(path: Path, rules_dir: Path) -> Path | None:
+    """The layer folder (base, a pack, an overlay) that `path` is a rule, item or overlay file of;
+    None for anything else, such as the test cases in an overlay's tests/."""
+    for folder in path.absolute().parents:
+        if _same(folder, rules_dir):
+            return None
+        if is_overlay_folder(folder, rules_dir):
+            return None if path.absolute().relative_to(folder).parts[0] == TESTS_FOLDER else folder
+        if _same(folder, rules_dir / "base") or _same(folder.parent, rules_dir / "packs"):
+            return folder
+    return None
+
+
+def tests_overlay(path: Path, rules_dir: Path) -> Path | None:
+    """The overlay folder whose tests/ holds the test case file `path`, or None."""
+    for folder in path.absolute().parents:
+        if folder.name == TESTS_FOLDER and is_overlay_folder(folder.parent, rules_dir):
+            return folder.parent
+    return None
+
+
+def disabled_rules(overlays: Sequence[Path]) -> set[str]:
+    """The rules the overlays disable: known rules still, though no plan of theirs fires them. Read
+    from overlay files a loaded playbook has checked already."""
+    found: set[str] = set()
+    for folder in overlays:
+        path = folder / OVERLAY_FILE
+        data = load_yaml(path, shown_path(path), root=folder).data if path.is_file() else None
+        found |= set(data.get("disable") or []) if isinstance(data, dict) else set()
+    return found
+
+
+def not_an_overlay(folder: Path, rules_dir: Path) -> str | None:
+    """Why `folder`, given as a client overlay, is none, and what to give instead; None for an overlay."""
+    give = "give the folder of one client, such as rules/clients/<name>"
+    if not folder.is_dir():
+        return f"no such folder: {give}"
+    if os.path.lexists(folder / OVERLAY_FILE):
+        return None
+    if _same(folder, rules_dir) or _same(folder, rules_dir / "base"):
+        return f"the playbook's own rules, which every plan reads already: {give}"
+    if _same(folder.parent, rules_dir / "packs"):
+        return (f"a pack, which client overlays extend: name it in the client's {OVERLAY_FILE} "
+                f"(`extends: [base, packs/{folder.name}]`) and {give}")
+    found = yaml_files(folder)
+    nested = sorted(p.parent for p in found if p.name == OVERLAY_FILE)
+    if any(_holds_rules(p, folder) for p in found if _outside(p, nested)):
+        return None
+    if nested:
+        return f"a folder of overlay folders: give one of them (`--overlay {shown_path(nested[0])}`)"
+    return (f"not an overlay folder: it holds no {OVERLAY_FILE} and no rule or item files (YAML with `rules:` "
+            f"or `items:`): {give}")
+
+
+def _outside(path: Path, folders: Sequence[Path]) -> bool:
+    return all(folder not in path.parents for folder in folders)
+
+
+def _holds_rules(path: Path, root: Path) -> bool:
+    """Whether a file reads as a rule file; one the loader refuses counts, so that its problem is told."""
+    try:
+        data = load_yaml(path, shown_path(path), root=root).data
+    except OpsbookError:
+        return True
+    return isinstance(data, dict) and not {"rules", "items"}.isdisjoint(data)
 
 
 def layer_files(folder: Path, overlay: bool) -> tuple[list[Path], list[Problem]]:
@@ -95,12 +177,16 @@ def _nested_overlay(folder: Path, path: Path, overlay: bool) -> str:
 def read_layers(rules_dir: Path, overlays: Sequence[Path] = (), every_pack: bool = False
                 ) -> tuple[list[Layer], list[Problem]]:
     """Find, load and schema-check the layers in order: base, the packs (those the overlays extend,
-    or every pack), then the overlays."""
+    or every pack), then the overlays. A folder in `overlays` that is no overlay is a UsageProblem."""
+    for folder in overlays:
+        why = not_an_overlay(folder, rules_dir)
+        if why:
+            raise UsageProblem(Problem(shown_path(folder), 1, 1, why))
     problems: list[Problem] = []
-    clients = [layer for folder in overlays if (layer := _client(folder, rules_dir, problems)) is not None]
+    clients = [_client(folder, rules_dir, problems) for folder in overlays]
     wanted = ["base", *(pack_layers(rules_dir) if every_pack else [])]
-    for layer in clients:
-        wanted += [name for name in _extends(layer.overlay, rules_dir, problems) if name not in wanted]
+    for client in clients:
+        wanted += [name for name in _extends(client.overlay, rules_dir, problems) if name not in wanted]
     layers = [layer for name in wanted if (layer := _shared(rules_dir, name, problems)) is not None]
     for layer in [*layers, *clients]:
         layer.docs = _schema_checked(layer.docs, problems)
@@ -126,16 +212,9 @@ def _shared(rules_dir: Path, name: str, problems: list[Problem]) -> Layer | None
     return Layer(name, folder, docs)
 
 
-def _client(folder: Path, rules_dir: Path, problems: list[Problem]) -> Layer | None:
-    shown = shown_path(folder)
-    if not folder.is_dir():
-        problems.append(Problem(shown, 1, 1, "overlay folder not found"))
-        return None
+def _client(folder: Path, rules_dir: Path, problems: list[Problem]) -> Layer:
     overlay = _overlay_file(folder, problems)
     paths, found = layer_files(folder, overlay=True)
-    if not paths and not found and not os.path.lexists(folder / OVERLAY_FILE):
-        found.append(Problem(shown, 1, 1, f"not an overlay folder: it holds no {OVERLAY_FILE} and no rule or item "
-                                          "files: give the folder of one client, such as rules/clients/<name>"))
     docs, loaded = load_all(paths, folder)
     problems += found + loaded
     return Layer(layer_name(folder, rules_dir), folder, docs, overlay)

@@ -128,17 +128,34 @@ def test_a_folder_of_overlays_is_not_one_overlay(playbook: Path, build_tree, run
     build_tree(playbook, {f"{ACME}/overlay.yaml": "extends: [base]\ndisable: [baseline]\n",
                           f"{ACME}/items.yaml": "items:\n" + item("hotline")})
     code, _, err = _plan(run_cli, "rules/clients")
-    assert code == 1
-    assert (f"{ACME}/overlay.yaml:1:1: an overlay folder inside the overlay `rules/clients`, whose files would be "
-            f"read without its overlay.yaml: give the overlay folder itself (`--overlay {ACME}`)") in err
+    assert code == 2
+    assert err == f"rules/clients:1:1: a folder of overlay folders: give one of them (`--overlay {ACME}`)\n"
     assert _plan(run_cli, ACME)[0] == 0
+
+
+def test_an_overlay_inside_an_overlay_is_refused(playbook: Path, build_tree, run_cli: RunCli) -> None:
+    build_tree(playbook, {f"{ACME}/overlay.yaml": "extends: [base]\n",
+                          f"{ACME}/east/overlay.yaml": "extends: [base]\ndisable: [baseline]\n"})
+    code, _, err = _plan(run_cli, ACME)
+    assert code == 1
+    assert (f"{ACME}/east/overlay.yaml:1:1: an overlay folder inside the overlay `{ACME}`, whose files would be "
+            f"read without its overlay.yaml: give the overlay folder itself (`--overlay {ACME}/east`)") in err
+    code, _, err = run_cli("validate", "--kb", "kb", "--rules", "rules")
+    assert code == 1 and f"{ACME}/east/overlay.yaml:1:1: an overlay folder inside the overlay" in err
 
 
 def test_an_overlay_folder_with_nothing_to_overlay_is_refused(playbook: Path, run_cli: RunCli) -> None:
     (playbook / "notes").mkdir()
     (playbook / "notes" / "README.md").write_text("ideas\n")
     code, _, err = _plan(run_cli, "notes")
-    assert code == 1 and "notes:1:1: not an overlay folder: it holds no overlay.yaml and no rule or item files" in err
+    assert code == 2 and err.startswith("notes:1:1: not an overlay folder: it holds no overlay.yaml and no rule or "
+                                        "item files")
+
+
+def test_an_empty_client_folder_is_named_by_validate(playbook: Path, run_cli: RunCli) -> None:
+    (playbook / ACME).mkdir(parents=True)
+    code, _, err = run_cli("validate", "--kb", "kb", "--rules", "rules")
+    assert code == 1 and f"{ACME}:1:1: not an overlay folder: it holds no overlay.yaml" in err
 
 
 def test_a_rule_file_outside_every_layer_is_named(playbook: Path, run_cli: RunCli) -> None:
