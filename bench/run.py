@@ -27,8 +27,8 @@ from scale import synthetic_playbook  # noqa: E402  (after the path is set)
 
 from generator.facts import load_facts  # noqa: E402
 from generator.plan.playbook import load_playbook  # noqa: E402
-from generator.rules import durable_host  # noqa: E402
-from generator.rules.wire import fact_json  # noqa: E402
+from generator.rules.durable import host as durable_host  # noqa: E402
+from generator.rules.durable.fact_json import fact_json  # noqa: E402
 
 PY = sys.executable
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
@@ -54,7 +54,7 @@ def wall(cmd: list[str], runs: int, env: dict[str, str] | None = None) -> float:
 
 def durable_shards(playbook: object) -> list[tuple[object, str]]:
     """The durable rulesets of the playbook's rules, whichever back end plans: the baseline."""
-    from generator.rules.engine import Engine
+    from generator.rules.durable.engine import Engine
 
     engine = playbook.engine  # type: ignore[attr-defined]
     if not isinstance(engine, Engine):
@@ -68,7 +68,7 @@ _KEEP: list[object] = []
 
 def engines(runs: int) -> Row:
     """Evaluate only, per client: the pure-Python back end against the durable one."""
-    from generator.rules.engine import Engine
+    from generator.rules.durable.engine import Engine
     from generator.rules.python_engine import PythonEngine
 
     playbook = load_playbook(ROOT / "kb", ROOT / "rules")

@@ -67,7 +67,7 @@ def _rule_count(layers: list[Layer]) -> int:
 def _ruleset_problems(build: Callable[[], RuleSet]) -> list[Problem]:
     """The problems of one rule set: its files against the KB, then what would refuse plans later:
     rules setting one fact two ways, and what the engine cannot compile."""
-    from generator.rules.compiler import compile_rules
+    from generator.rules.durable.compiler import compile_rules
 
     try:
         rules = build().rules

@@ -20,7 +20,7 @@ from generator.rules.results import Evaluation
 from generator.rules.ruleset import RuleSet
 
 if TYPE_CHECKING:
-    from generator.rules.program import Program
+    from generator.rules.durable.program import Program
 
 
 @dataclass(frozen=True)
@@ -62,7 +62,7 @@ def _validated(kb_dir: Path, rules_dir: Path, overlays: Sequence[Path]) -> tuple
 
     kb = load_kb(kb_dir)
     ruleset = load_ruleset(rules_dir, kb, overlays)
-    from generator.rules.compiler import compile_rules
+    from generator.rules.durable.compiler import compile_rules
 
     return kb, ruleset, compile_rules(ruleset.rules)
 

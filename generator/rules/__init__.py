@@ -10,7 +10,7 @@ import importlib
 from typing import Any
 
 _HOME = {
-    "Engine": "engine",
+    "Engine": "durable.engine",
     "Action": "model", "All": "model", "Any_": "model", "Condition": "model", "Leaf": "model", "Not": "model",
     "Op": "model", "Rule": "model", "condition_from_data": "model", "rule_from_data": "model",
     "evaluate_reference": "reference",

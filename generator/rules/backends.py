@@ -19,7 +19,7 @@ from generator.rules.model import Rule
 from generator.rules.results import Evaluation
 
 if TYPE_CHECKING:
-    from generator.rules.program import Program
+    from generator.rules.durable.program import Program
 
 VARIABLE = "OPSBOOK_ENGINE"
 NAMES = ("durable", "python")
@@ -71,6 +71,6 @@ def make_engine(rules: Sequence[Rule], program: Program | None = None, name: str
         from generator.rules.python_engine import PythonEngine
 
         return PythonEngine(rules)
-    from generator.rules.engine import Engine
+    from generator.rules.durable.engine import Engine
 
     return Engine(rules, program=program)

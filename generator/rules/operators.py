@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from typing import Any, Protocol, cast
 
 from generator.kb.model import Fact, Kpi
-from generator.rules import durable_leaves as durable
-from generator.rules.durable_leaves import Lowered
-from generator.rules.encoding import Slot
+from generator.rules.durable import leaf_nodes as durable
+from generator.rules.durable.leaf_nodes import Lowered
+from generator.rules.durable.values import Slot
 from generator.rules.kinds import ORDERED, SCALARS, keyed, kind, listed, same
 
 Words = tuple[str, str]  # (zh, en); `{v}` stands for the value in words

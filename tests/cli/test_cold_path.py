@@ -17,7 +17,7 @@ with contextlib.redirect_stdout(io.StringIO()):
         main(["plan", "examples/coffee-chain.yaml"])
     except SystemExit:
         pass
-heavy = ("jsonschema", "mkdocs", "openpyxl", "jieba", "markdown", "holidays", "generator.rules.compiler",
+heavy = ("jsonschema", "mkdocs", "openpyxl", "jieba", "markdown", "holidays", "generator.rules.durable.compiler",
          "generator.kb.validate")
 print(json.dumps(sorted(m for m in sys.modules if m.split(".")[0] in heavy or m in heavy)))
 """

@@ -17,14 +17,14 @@ from hypothesis import strategies as st
 from strategies import fact_dicts, rule_sets
 
 from generator.rules.backends import durable_available
+from generator.rules.durable.splitting import DURABLE, Budget
 from generator.rules.model import Rule
 from generator.rules.python_engine import PythonEngine
 from generator.rules.reference import evaluate_reference
 from generator.rules.results import Evaluation, RuleError
-from generator.rules.splitting import DURABLE, Budget
 
 if TYPE_CHECKING:
-    from generator.rules.engine import Engine
+    from generator.rules.durable.engine import Engine
 
 TINY = Budget(paths=2, groups=2, links=6, tests=10)
 
@@ -51,7 +51,7 @@ def test_engines_agree_with_reference(rules: tuple[Rule, ...], facts: list[dict[
         for one in facts:
             check(None, python, rules, one)
         return
-    from generator.rules.engine import Engine
+    from generator.rules.durable.engine import Engine
 
     try:
         engine = Engine(rules, budget=TINY if tiny else DURABLE)

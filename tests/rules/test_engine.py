@@ -24,8 +24,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from strategies import fact_dicts, rule_sets
 
-from generator.rules import durable_host
-from generator.rules.engine import Engine
+from generator.rules.durable import host as durable_host
+from generator.rules.durable.engine import Engine
 from generator.rules.model import Action, All, Any_, Condition, Leaf, Not, Op, Rule
 from generator.rules.reference import evaluate_reference
 from generator.rules.results import Evaluation, Match, RuleError

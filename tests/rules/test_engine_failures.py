@@ -13,10 +13,11 @@ import pytest
 
 from generator.cli.main import main
 from generator.errors import OpsbookError
-from generator.rules import compiler, wire
-from generator.rules.compiler import compile_rules
-from generator.rules.encoding import LimitError, check_value
-from generator.rules.engine import Engine
+from generator.rules.durable import compiler
+from generator.rules.durable import fact_json as wire
+from generator.rules.durable.compiler import compile_rules
+from generator.rules.durable.engine import Engine
+from generator.rules.durable.values import LimitError, check_value
 from generator.rules.model import Action, Leaf, Rule
 from generator.rules.results import RuleError
 

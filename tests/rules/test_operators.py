@@ -93,7 +93,7 @@ def test_both_back_ends_evaluate_each_operator_as_its_test(op: str, negated: boo
     rules = (Rule("r", "规则", "Rule", Not(leaf) if negated else leaf, Action(priority="high")),)
     engines: list[Any] = [PythonEngine(rules)]
     if durable_available():
-        from generator.rules.engine import Engine
+        from generator.rules.durable.engine import Engine
 
         engines.append(Engine(rules))
     # Odd values too: another kind, a list for a scalar, absent.

@@ -12,14 +12,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from generator.errors import Problem
-from generator.rules.encoding import LimitError, Slot, check_value
-from generator.rules.ir import FALSE, TRUE, TYPE_TEST, Cost, Node, conj, paths, to_durable
+from generator.rules.durable.condition_nodes import lower
+from generator.rules.durable.nodes import FALSE, TRUE, TYPE_TEST, Cost, Node, conj, paths, to_durable
+from generator.rules.durable.program import CompiledLevel, Piece, Program, Shard
+from generator.rules.durable.splitting import DURABLE, Budget, pattern_cost, split
+from generator.rules.durable.values import LimitError, Slot, check_value
 from generator.rules.kinds import kind
-from generator.rules.lowering import lower
 from generator.rules.model import Rule, leaves
-from generator.rules.program import CompiledLevel, Piece, Program, Shard
 from generator.rules.results import RuleProblem, rule_problem
-from generator.rules.splitting import DURABLE, Budget, pattern_cost, split
 from generator.rules.strata import Level, schedule
 
 MAX_PROPERTIES = 240  # per fact; durable allows 255, `t`, `sid` and `id` included (error 302)

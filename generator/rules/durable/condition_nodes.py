@@ -2,15 +2,15 @@
 
 durable's own negation depends on fact order, so `not` is pushed down to the leaves
 (De Morgan) and each leaf is lowered by its operator to a test and its negation
-(operators.py, durable_leaves.py).
+(operators.py, leaf_nodes.py).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
-from generator.rules.encoding import Slot
-from generator.rules.ir import FALSE, TRUE, Node, conj, disj
+from generator.rules.durable.nodes import FALSE, TRUE, Node, conj, disj
+from generator.rules.durable.values import Slot
 from generator.rules.model import Condition, Leaf, fold
 from generator.rules.operators import OPERATORS
 

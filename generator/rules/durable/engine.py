@@ -15,17 +15,17 @@ import weakref
 from collections.abc import Mapping, Sequence, Set
 from typing import TYPE_CHECKING
 
-from generator.rules import durable_host
 from generator.rules.chaining import settle
+from generator.rules.durable import host as durable_host
+from generator.rules.durable.fact_json import fact_json
 from generator.rules.model import Rule
 from generator.rules.proof import prover
 from generator.rules.results import Evaluation, Firing, Match, RuleError
-from generator.rules.wire import fact_json
 
 if TYPE_CHECKING:
     # Imported when compiling only: a cached Program starts an engine without them.
-    from generator.rules.program import Program, Shard
-    from generator.rules.splitting import Budget
+    from generator.rules.durable.program import Program, Shard
+    from generator.rules.durable.splitting import Budget
 
 __all__ = ["Engine", "Evaluation", "Firing", "Match", "RuleError"]
 
@@ -37,7 +37,7 @@ _CATCH_ALL = {"all": [{"m": {"$ex": {"t": 1}}}]}
 
 
 def _nothing(c: object) -> None:
-    """The action durable's own API would run (see durable_host.run for ours)."""
+    """The action durable's own API would run (see host.run for ours)."""
 
 
 class Engine:
@@ -50,8 +50,8 @@ class Engine:
         """Compile once (or start from a `program` compiled before, e.g. cached); `budget`
         (durable's limits by default) is smaller only in tests."""
         if program is None:
-            from generator.rules.compiler import compile_rules
-            from generator.rules.splitting import DURABLE
+            from generator.rules.durable.compiler import compile_rules
+            from generator.rules.durable.splitting import DURABLE
 
             program = compile_rules(rules, budget or DURABLE)
         self._program: Program = program

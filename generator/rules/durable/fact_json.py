@@ -10,7 +10,7 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from generator.rules.encoding import END, MAX_INT, MAX_TEXT, LimitError, Slot, check_value, dumps, hex_text, quote
+from generator.rules.durable.values import END, MAX_INT, MAX_TEXT, LimitError, Slot, check_value, dumps, hex_text, quote
 from generator.rules.results import RuleError
 
 _LAST_ITEM = quote(END) + "]"

@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping, Sequence
 import durable_rules_engine  # durable's C core
 from durable import engine as durable
 
-from generator.rules.encoding import dumps
+from generator.rules.durable.values import dumps
 
 Action = Callable[[object], None]
 LOCK = threading.RLock()

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from generator.rules.encoding import Slot, check_value, hex_text
-from generator.rules.ir import FALSE, TRUE, Node, Test, conj, disj
+from generator.rules.durable.nodes import FALSE, TRUE, Node, Test, conj, disj
+from generator.rules.durable.values import Slot, check_value, hex_text
 from generator.rules.kinds import ORDERED, SCALARS, kind, same
 
 Lowered = tuple[Node, Node]  # the leaf's test, and its negation's

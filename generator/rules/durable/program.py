@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from types import MappingProxyType
 
-from generator.rules.encoding import Slot
-from generator.rules.ir import Cost
+from generator.rules.durable.nodes import Cost
+from generator.rules.durable.values import Slot
 from generator.rules.model import Rule
 from generator.rules.strata import Level
 

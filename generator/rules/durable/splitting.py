@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from generator.rules.encoding import LimitError
-from generator.rules.ir import TYPE_TEST, Conj, Cost, Disj, Node, conj, cost, disj
+from generator.rules.durable.nodes import TYPE_TEST, Conj, Cost, Disj, Node, conj, cost, disj
+from generator.rules.durable.values import LimitError
 
 # durable_rules 2.0.28 limits, from src/rules/{events,rete,rules}.h (all reproduced):
 MAX_STACK = 56  # alpha paths pending at once; >64 fails with error 303 and corrupts memory
