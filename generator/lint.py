@@ -1,18 +1,19 @@
 """`lint`: quality warnings a consultant acts on, beyond what validation refuses: unreachable
 items, rules that never fire or are shadowed, unused facts and KPIs, KPI comparisons on a KPI's
-good side, one piece of work done twice (generator.lint_duplicates), translations."""
+good side, one piece of work done twice (generator.lint_duplicates), translations (of the KB and
+of every rule layer: base, packs and client overlays)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from generator.errors import Problem
 from generator.kb.documents import Index
-from generator.kb.loader import JsonPath
+from generator.kb.loader import Document, JsonPath
 from generator.kb.model import KB, Kpi
 from generator.lint_duplicates import (
     duplicate_work,
@@ -25,6 +26,7 @@ from generator.plan.model import Plan
 from generator.plan.planner import Catalogue, catalogue
 from generator.plan.targets import NEGATED
 from generator.plan.wording import show
+from generator.rules.layer_files import overlay_folders, read_layers
 from generator.rules.logic import implies, satisfiable
 from generator.rules.model import All, Any_, Condition, Leaf, Not, Rule
 from generator.rules.ruleset import RuleSet
@@ -161,9 +163,19 @@ def _texts(data: Any, path: JsonPath) -> Iterator[tuple[JsonPath, dict[str, Any]
             yield from _texts(value, (*path, i))
 
 
-def translations(index: Index) -> Iterator[Problem]:
-    docs = {id(e.doc): e.doc for entries in index.entries.values() for e in entries}
-    for doc in docs.values():
+def kb_documents(index: Index) -> list[Document]:
+    return list({id(e.doc): e.doc for entries in index.entries.values() for e in entries}.values())
+
+
+def rule_documents(rules_dir: Path) -> list[Document]:
+    """Every rule, item and overlay file of base, the packs and the client overlays, read as plan reads them."""
+    layers, _ = read_layers(rules_dir, overlay_folders(rules_dir), every_pack=True)
+    return [doc for layer in layers for doc in ([layer.overlay] if layer.overlay else []) + layer.docs]
+
+
+def translations(docs: Iterable[Document]) -> Iterator[Problem]:
+    """English that is Chinese still, Chinese that is not, and English older than its Chinese text."""
+    for doc in docs:
         for path, text in _texts(doc.data, ()):
             zh, en = text["zh"], text["en"]
             if _CJK.search(en):
@@ -207,6 +219,7 @@ def lint(kb_dir: Path, rules_dir: Path) -> tuple[Problem, ...]:
     for found in (unreachable(kb, ruleset, cat), never_fire(ruleset), shadowed(ruleset, cat),
                   unused_facts(kb, ruleset), unused_kpis(kb, ruleset), kpi_good_side(kb, ruleset),
                   near_duplicates(cat.items.values()), lone_work(cat.items.values()),
-                  work_done_twice(kb_dir, rules_dir, ruleset, cat), translations(result.index)):
+                  work_done_twice(kb_dir, rules_dir, ruleset, cat),
+                  translations([*kb_documents(result.index), *rule_documents(rules_dir)])):
         problems.extend(found)
     return tuple(sorted(set(problems)))

@@ -1,5 +1,6 @@
 """`opsbook lint`: unused KPIs, KPI comparisons on a KPI's good side, work done twice in an
-example's plan, near-duplicate item texts and lone `work` names; each found where it is fixed.
+example's plan, near-duplicate item texts and lone `work` names, stale or untranslated English in
+rule files (base and overlays); each found where it is fixed.
 
 One copy of the shipped playbook (with one example) gets a handful of planted problems and
 look-alikes that must stay quiet; lint runs on it once and each test reads one finding.
@@ -16,6 +17,7 @@ import pytest
 
 from generator.errors import Problem
 from generator.lint import lint
+from generator.translations import text_hash
 
 ROOT = Path(__file__).parents[2]
 RunCli = Callable[..., tuple[int, str, str]]
@@ -83,6 +85,21 @@ def _plant(root: Path) -> None:
                         "title: {zh: 发布需求与痛点优先级清单, en: Publish the ranked list of needs and pain points,")
     text = _after_owner(text, "insight.market-sizing.size-model", "work: sizing")  # no twin
     insight.write_text(text, "utf-8")
+    _plant_translations(root / "rules")
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text("utf-8")
+    assert text.count(old) == 1, old
+    path.write_text(text.replace(old, new), "utf-8")
+
+
+def _plant_translations(rules: Path) -> None:
+    """The Chinese of a base rule changed after its English; an overlay's English left in Chinese."""
+    _edit(rules / "base" / "finance.yaml", "title: {zh: 现金流风险：留足备用金并盯紧现金,",
+          "title: {zh: 现金流风险：留足三个月备用金并盯紧现金,")
+    _edit(rules / "clients" / "shanyu-coffee" / "rules.yaml",
+          'en: Getting the first Shanghai store ready, en_src: "1c14ce63"', 'en: 上海首店开业准备, en_src: "1c14ce63"')
 
 
 @pytest.fixture(scope="module")
@@ -156,6 +173,18 @@ def test_near_duplicate_texts_are_reported_unless_named_the_same_work(found) -> 
 def test_a_work_name_no_other_item_shares_is_reported(found) -> None:
     (problem,) = messages(found, "the only one with `work: sizing`")
     assert "insight.market-sizing.size-model" in problem.message
+
+
+def test_english_older_than_a_base_rules_chinese_is_reported(found) -> None:
+    stale = messages(found, "the English translation is older than the Chinese text")
+    (problem,) = [p for p in stale if "/rules/" in p.path]  # the KB's planted titles are stale too
+    assert problem.path.endswith("rules/base/finance.yaml") and (problem.line, problem.col) == (7, 42)
+    assert problem.message.endswith(f"set `en_src: {text_hash('现金流风险：留足三个月备用金并盯紧现金')}`")
+
+
+def test_english_left_in_chinese_in_an_overlay_is_reported(found) -> None:
+    (problem,) = messages(found, "English text contains Chinese")
+    assert problem.path.endswith("rules/clients/shanyu-coffee/rules.yaml") and problem.line == 4
 
 
 def test_every_finding_is_a_located_warning(found) -> None:
