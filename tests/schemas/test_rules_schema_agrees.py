@@ -95,7 +95,7 @@ def _conditions() -> st.SearchStrategy[Any]:
         st.builds(lambda x, op: {**x, op: True}, inner, st.sampled_from(["exists", "fact"]))), max_leaves=6)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(when=_conditions())
 def test_generated_conditions_get_the_same_verdict(when: Any) -> None:
     assert schema_accepts(_file(when)) == opsbook_accepts(_file(when))
