@@ -167,8 +167,7 @@ def _condition_shape(doc: Document, path: tuple[Any, ...], cond: dict[str, Any])
     of no or several kinds, or a fact test without exactly one operator; left here is a
     connective (`all`, `any`, `not`) with an operator beside it, which it would not notice."""
     if not isinstance(cond, dict):
-        return doc.problem(path, f"expected a condition (a mapping with `all`, `any`, `not` or `fact`), "
-                                 f"got {_describe(cond)} `{_short(cond)}`")
+        return None  # the `type` error beside this one names what it is
     kinds = [k for k in ("all", "any", "not", "fact") if k in cond]
     if len(kinds) != 1 or kinds == ["fact"]:
         return None
