@@ -53,6 +53,21 @@ def test_the_rule_schema_allows_exactly_the_operators_of_the_table() -> None:
     assert operators == schema_properties()
 
 
+def _types(schema: object) -> list[object]:
+    """Every `type` keyword in a schema, however deep."""
+    if isinstance(schema, dict):
+        return [*([schema["type"]] if "type" in schema else []), *(t for v in schema.values() for t in _types(v))]
+    if isinstance(schema, list):
+        return [t for v in schema for t in _types(v)]
+    return []
+
+
+@pytest.mark.parametrize("op", NAMES)
+def test_each_operator_schema_states_one_type_per_keyword(op: str) -> None:
+    """ajv's strict mode refuses a union `type` (["number", "string"]): alternatives are an anyOf."""
+    assert all(isinstance(t, str) for t in _types(dict(OPERATORS[op].schema)))
+
+
 def _check(kb: KB, fact: str, op: str, value: object) -> list[str]:
     shown = value if not isinstance(value, tuple) else list(value)
     text = f"rules:\n  - id: r\n    title: {{zh: 规则, en: Rule}}\n    when: {{fact: {fact}, {op}: {_yaml(shown)}}}\n" \

@@ -14,7 +14,7 @@ ROOT = Path(__file__).parents[2]
 AJV = ROOT / "node_modules" / ".bin" / "ajv"
 SCHEMAS = ROOT / "generator" / "schemas"
 STRICT = ["--spec=draft2020", "--strict=true", "-c", "ajv-formats"]
-CHECKED = ("kb", "overlay", "ruletests", "facts", "plan")
+CHECKED = ("kb", "overlay", "ruletests", "facts", "plan", "rules")
 
 pytestmark = pytest.mark.skipif(not AJV.exists() or shutil.which("node") is None,
                                 reason="ajv is installed by scripts/setup.sh (npm ci)")
