@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from functools import cache
 from typing import TYPE_CHECKING, Protocol
 
-from generator.errors import OpsbookError, Problem
+from generator.errors import Problem, UsageProblem
 from generator.rules.model import Rule
 from generator.rules.results import Evaluation
 
@@ -51,14 +51,15 @@ def durable_available() -> bool:
 
 
 def chosen(name: str | None = None) -> str:
-    """The back end to run: `name`, else $OPSBOOK_ENGINE, else durable where it imports."""
+    """The back end to run: `name`, else $OPSBOOK_ENGINE, else durable where it imports. A
+    name that is no back end, or durable where it does not import, is a usage error."""
     wanted = name or os.environ.get(VARIABLE, "").strip()
     if not wanted:
         return "durable" if durable_available() else "python"
     if wanted not in NAMES:
-        raise OpsbookError(Problem("", 0, 0, f"{VARIABLE}={wanted}: unknown rules engine; use {' or '.join(NAMES)}"))
+        raise UsageProblem(Problem("", 0, 0, f"{VARIABLE}={wanted}: unknown rules engine; use {' or '.join(NAMES)}"))
     if wanted == "durable" and not durable_available():
-        raise OpsbookError(Problem("", 0, 0, (
+        raise UsageProblem(Problem("", 0, 0, (
             f"{VARIABLE}=durable: durable_rules does not import on this Python; unset {VARIABLE} "
             "or set it to python (the pure-Python engine gives the same plans)")))
     return wanted

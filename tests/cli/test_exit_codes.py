@@ -74,3 +74,14 @@ def test_a_rule_error_about_the_input_stays_a_user_error(crash_folder: Path, mon
 def test_exit_codes(crash_folder: Path, args: list[str], code: int, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(args) == code
     assert "internal error" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("value", ["foo", "Durable "])
+def test_an_unknown_engine_in_the_environment_is_a_usage_error(value: str, monkeypatch: pytest.MonkeyPatch,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("OPSBOOK_ENGINE", value)
+    example = str(Path(__file__).parents[2] / "examples" / "coffee-chain.yaml")
+    assert main(["plan", example, "--format", "json"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == (f"opsbook: OPSBOOK_ENGINE={value.strip()}: unknown rules engine; use durable or python\n")
