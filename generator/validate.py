@@ -22,6 +22,7 @@ from generator.rules.conflicts import set_conflicts
 from generator.rules.layer_files import TESTS_FOLDER, Layer, overlay_folders, pack_layers, read_layers
 from generator.rules.layers import build_ruleset, load_ruleset
 from generator.rules.ruleset import RuleSet
+from generator.schemas.ruletests import case_shape
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,7 @@ def _test_file_problems(rules_dir: Path) -> list[Problem]:
         docs, found = load_all(yaml_files(folder), folder)
         problems += found
         for doc in docs:
-            problems += schema.check(doc, "ruletests")
+            problems += schema.check(doc, case_shape())
     return problems
 
 

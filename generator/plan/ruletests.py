@@ -32,6 +32,7 @@ from generator.rules.layer_files import (
     test_folders,
     tests_overlay,
 )
+from generator.schemas.ruletests import case_shape
 
 START = dt.date(2026, 1, 5)  # any fixed Monday: cases test content, not dates
 
@@ -195,7 +196,7 @@ def run_file(path: Path, root: Path, load: Callable[[tuple[Path, ...]], Playbook
              rules_dir: Path) -> None:
     shown = shown_path(path)
     doc = load_yaml(path, shown, root=root)
-    problems = schema.check(doc, "ruletests")
+    problems = schema.check(doc, case_shape())
     if problems:
         raise OpsbookError(problems)
     overlays = _overlays(path, doc, rules_dir)

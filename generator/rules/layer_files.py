@@ -20,6 +20,7 @@ from generator.kb.loader import Document, load_yaml
 
 OVERLAY_FILE = "overlay.yaml"
 TESTS_FOLDER = "tests"  # rule test cases, in rules/ and in each overlay folder
+OVERRIDABLE = ("priority", "include", "exclude")  # the parts of a rule's `then` an overlay's `override` replaces
 
 
 @dataclass

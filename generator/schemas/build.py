@@ -15,13 +15,16 @@ def generated(kb_dir: Path | None = None) -> dict[str, dict[str, Any]]:
     from generator.errors import OpsbookError
     from generator.kb.validate import validate_kb
     from generator.schemas.facts import facts_schema
+    from generator.schemas.overlay import overlay_schema
     from generator.schemas.plan import plan_schema
     from generator.schemas.rules import rules_schema
+    from generator.schemas.ruletests import ruletests_schema
 
     result = validate_kb(kb_dir or default_kb())
     if result.kb is None:
         raise OpsbookError(result.problems)
-    return {"facts": facts_schema(result.kb), "plan": plan_schema(), "rules": rules_schema()}
+    return {"facts": facts_schema(result.kb), "plan": plan_schema(), "rules": rules_schema(),
+            "overlay": overlay_schema(), "ruletests": ruletests_schema(result.kb)}
 
 
 def as_text(schema: dict[str, Any]) -> str:

@@ -59,13 +59,19 @@ def condition() -> dict[str, Any]:
 
 
 def _action() -> dict[str, Any]:
-    return {"type": "object", "additionalProperties": False, "minProperties": 1, "properties": {
+    return {"type": "object", "additionalProperties": False, "minProperties": 1, "properties": action_properties()}
+
+
+def action_properties() -> dict[str, Any]:
+    """The parts of a rule's `then`; references are to `#/$defs/slug`, `#/$defs/priority` and
+    `#/$defs/fact_path`, which a schema using them defines."""
+    return {
         "include": {**_SLUGS, "description": "Step IDs (all their items) or checklist item IDs."},
         "exclude": {**_SLUGS, "description": "Step or item IDs removed from the plan; wins over include."},
         "priority": {"$ref": "#/$defs/priority"},
         "set": {"description": "Derived facts other rules can match.", "type": "object", "minProperties": 1,
                 "propertyNames": {"$ref": "#/$defs/fact_path"}, "additionalProperties": {"$ref": "#/$defs/scalar"}},
-    }}
+    }
 
 
 def _rule() -> dict[str, Any]:

@@ -50,3 +50,21 @@ def test_an_unquoted_date_is_refused(tmp_path: Path) -> None:
     facts.write_text(text.replace('start_date: "2027-01-04"', "start_date: 2027-01-04"), encoding="utf-8")
     done = ajv("validate", *STRICT, "-s", SCHEMAS / "facts.schema.json", "-d", facts)
     assert done.returncode != 0 and "start_date" in done.stdout + done.stderr
+
+
+def test_the_rule_tests_and_overlays_follow_their_schemas() -> None:
+    for name, files in (("ruletests", sorted((ROOT / "rules").glob("**/tests/*.yaml"))),
+                        ("overlay", sorted((ROOT / "rules").glob("clients/*/overlay.yaml")))):
+        done = ajv("validate", *STRICT, "-s", SCHEMAS / f"{name}.schema.json", *[a for p in files for a in ("-d", p)])
+        assert files and done.returncode == 0, done.stdout + done.stderr
+        assert (done.stdout + done.stderr).count(" valid") == len(files)
+
+
+def test_a_rule_test_with_a_misspelled_fact_is_refused(tmp_path: Path) -> None:
+    """The facts of a rule test case are held to the facts schema."""
+    text = (ROOT / "rules" / "tests" / "stage.yaml").read_text(encoding="utf-8")
+    case = tmp_path / "case.yaml"
+    case.write_text(text.replace("stage:", "stag:", 1), encoding="utf-8")
+    assert "stag:" in case.read_text(encoding="utf-8")
+    done = ajv("validate", *STRICT, "-s", SCHEMAS / "ruletests.schema.json", "-d", case)
+    assert done.returncode != 0 and "stag" in done.stdout + done.stderr
