@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -98,51 +99,94 @@ def plan(facts: Path | None, overlays: tuple[Path, ...], fmt: str | None, lang: 
     On a terminal the plan shows as a view fitted to its width: priorities as coloured badges,
     owners and dates beside each item. Piped or redirected, it is Markdown (a GitHub task list
     that `--update` reads back); -o FILE writes the format its extension names."""
-    from generator.render import RENDERERS
-
     if (facts is None) == (batch is None):
         raise click.UsageError("give either FACTS or --batch FILE.jsonl")
     if update and output is None:
         raise click.UsageError("--update merges into an earlier plan: name it with -o FILE")
-    if batch is None and (full or jobs != 1):
-        raise click.UsageError("--full and --jobs belong to --batch: add --batch FILE.jsonl or leave them out")
-    from generator.output import check_target
-
     if batch is not None:
-        if output is not None:
-            check_target(output, replace=update or force, exists="file exists: add --force to overwrite it")
-        from generator.cli.batch import run
-
-        _view(group_by, window, "JSON lines (--batch)")
-        run(batch, output, jobs, full, lang, start, kb_dir or default_kb(), rules_dir or default_rules(),
-            overlays, replace=update or force)
+        _batch(batch, output, jobs, full, lang, start, overlays, kb_dir, rules_dir, replace=update or force,
+               laid_out=group_by is not None or window is not None)
         return
+    if full or jobs != 1:
+        raise click.UsageError("--full and --jobs belong to --batch: add --batch FILE.jsonl or leave them out")
     assert facts is not None
+    make_plan(plan_request(facts, overlays, fmt, lang, group_by, window, start, output, update, force,
+                           kb_dir or default_kb(), rules_dir or default_rules()))
 
+
+@dataclass(frozen=True)
+class PlanRequest:
+    """One client's plan as the command line asks for it, its options checked against each other."""
+
+    facts: Path
+    overlays: tuple[Path, ...]
+    fmt: str  # the format written
+    terminal: bool  # standard output is a terminal and no format was asked for: the fitted view
+    lang: str | None  # None: the facts' own `lang`, else zh
+    view: View
+    start: dt.date | None  # None: the facts' start_date, else today
+    output: Path | None  # None: standard output
+    update: bool
+    force: bool
+    kb_dir: Path
+    rules_dir: Path
+
+
+def plan_request(facts: Path, overlays: tuple[Path, ...], fmt: str | None, lang: str | None,
+                 group_by: str | None, window: int | None, start: dt.date | None, output: Path | None,
+                 update: bool, force: bool, kb_dir: Path, rules_dir: Path) -> PlanRequest:
+    """The request the options make, or the usage error that says which of them do not fit."""
     chosen = output_format(fmt, output)
     view = _view(group_by, window, chosen)
     if chosen == "xlsx" and output is None:
         raise click.UsageError("the xlsx format needs an output file: add -o plan.xlsx")
-    existed = output is not None and check_target(output, replace=update or force, exists=_EXISTS)
+    terminal = output is None and fmt is None and on_terminal()
+    return PlanRequest(facts, overlays, chosen, terminal, lang, view, start, output, update, force, kb_dir,
+                       rules_dir)
+
+
+def make_plan(request: PlanRequest) -> None:
+    """Plan, then write: to standard output, or to the output file (merged with its ticks on --update)."""
+    from generator.output import check_target
+
+    output, replace = request.output, request.update or request.force
+    existed = output is not None and check_target(output, replace=replace, exists=_EXISTS)
     from generator.cli.loading import facts_and_playbook
 
-    playbook, client = facts_and_playbook(facts, kb_dir or default_kb(), rules_dir or default_rules(), overlays)
+    playbook, client = facts_and_playbook(request.facts, request.kb_dir, request.rules_dir, request.overlays)
     from generator.facts import plan_lang
 
-    result = playbook.plan(client, plan_lang(client, lang), start)
-    if output is not None and existed and update:
-        result = _merge(result, output, chosen, force)
+    result = playbook.plan(client, plan_lang(client, request.lang), request.start)
+    if output is not None and existed and request.update:
+        result = _merge(result, output, request.fmt, request.force)
     from generator.output import write_atomic, write_stdout
+    from generator.render import RENDERERS
 
     if output is None:
-        terminal = fmt is None and on_terminal()
-        write_stdout(_terminal_view(result, view) if terminal else RENDERERS[chosen].render(result, view))
+        write_stdout(_terminal_view(result, request.view) if request.terminal
+                     else RENDERERS[request.fmt].render(result, request.view))
         return
-
-    data = RENDERERS[chosen].render(result, view)
+    data = RENDERERS[request.fmt].render(result, request.view)
     # without --update or --force, a file another run wrote while this one planned is kept
-    write_atomic(output, data, replace=update or force, exists=_EXISTS)
+    write_atomic(output, data, replace=replace, exists=_EXISTS)
     click.echo(f"wrote {output} ({len(result.items)} items)", err=True)
+
+
+def _batch(lines: Path, output: Path | None, jobs: int, full: bool, lang: str | None, start: dt.date | None,
+           overlays: tuple[Path, ...], kb_dir: Path | None, rules_dir: Path | None, replace: bool,
+           laid_out: bool) -> None:
+    """`plan --batch`: the same as `opsbook batch`."""
+    if laid_out:
+        raise click.UsageError("--group-by and --window lay out a Markdown plan, not the JSON lines --batch "
+                               "writes: leave them out")
+    from generator.output import check_target
+
+    if output is not None:
+        check_target(output, replace=replace, exists="file exists: add --force to overwrite it")
+    from generator.cli.batch import run
+
+    run(lines, output, jobs, full, lang, start, kb_dir or default_kb(), rules_dir or default_rules(), overlays,
+        replace=replace)
 
 
 def _terminal_view(result: Plan, view: View) -> bytes:

@@ -210,3 +210,28 @@ def test_names_with_invisible_or_direction_characters_are_refused(run_cli, tmp_p
     code, out, err = run_cli("plan", str(facts))
     assert code == 1 and not out
     assert f"U+{ord(hidden):04X}" in err and "facts.yaml:" in err
+
+
+@pytest.mark.parametrize("args", [["--window", "30"], ["--group-by", "owner"]])
+def test_layout_options_with_batch_are_usage_errors(run_cli, tmp_path: Path, args: list[str]) -> None:
+    lines = tmp_path / "clients.jsonl"
+    lines.write_text('{"client": {"name": "A"}, "industry": "retail"}\n', encoding="utf-8")
+    code, out, err = run_cli("plan", "--batch", str(lines), "-o", str(tmp_path / "out.jsonl"), *args)
+    assert code == 2 and not out and "lay out a Markdown plan, not the JSON lines --batch writes" in err
+    assert not (tmp_path / "out.jsonl").exists()
+
+
+def test_the_request_says_what_the_options_ask_for(tmp_path: Path) -> None:
+    import click
+
+    from generator.cli.plan import plan_request
+    from generator.render import View
+
+    request = plan_request(Path(COFFEE), (), None, "en", "owner", 30, None, tmp_path / "plan.md", False, False,
+                           ROOT / "kb", ROOT / "rules")
+    assert (request.fmt, request.terminal, request.view) == ("md", False, View("owner", 30))
+    assert plan_request(Path(COFFEE), (), None, None, None, None, None, tmp_path / "p.ics", False, False,
+                        ROOT / "kb", ROOT / "rules").fmt == "ics"
+    with pytest.raises(click.UsageError, match="needs an output file"):
+        plan_request(Path(COFFEE), (), "xlsx", None, None, None, None, None, False, False, ROOT / "kb",
+                     ROOT / "rules")
