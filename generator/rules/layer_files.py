@@ -13,7 +13,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.errors import OpsbookError, Problem, UsageProblem
+from generator.errors import OpsbookError, Problem, UsageProblem, suggest
 from generator.kb import schema
 from generator.kb.documents import load_all, shown_path, yaml_files
 from generator.kb.loader import Document, load_yaml
@@ -99,7 +99,8 @@ def not_an_overlay(folder: Path, rules_dir: Path) -> str | None:
     """Why `folder`, given as a client overlay, is none, and what to give instead; None for an overlay."""
     give = "give the folder of one client, such as rules/clients/<name>"
     if not folder.is_dir():
-        return f"no such folder: {give}"
+        clients = [shown_path(f) for f in overlay_folders(rules_dir)]
+        return f"no such folder{suggest(shown_path(folder), clients) or f': {give}'}"
     if os.path.lexists(folder / OVERLAY_FILE):
         return None
     if _same(folder, rules_dir) or _same(folder, rules_dir / "base"):
@@ -244,8 +245,9 @@ def _extends(overlay: Document | None, rules_dir: Path, problems: list[Problem])
         if (rules_dir / name).is_dir():
             yield name
         else:
-            where = shown_path(rules_dir)
-            problems.append(overlay.problem(("extends", i), f"rule layer `{name}` not found in {where}"))
+            where, known = shown_path(rules_dir), ["base", *pack_layers(rules_dir)]
+            problems.append(overlay.problem(("extends", i),
+                                            f"rule layer `{name}` not found in {where}{suggest(name, known)}"))
 
 
 def _schema_checked(docs: list[Document], problems: list[Problem]) -> list[Document]:
