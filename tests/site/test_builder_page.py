@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import importlib.util
 import json
 import re
 from collections.abc import Iterator
@@ -14,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from sitetools import ROOT
+from sitetools import ROOT, Built
 
 from generator import facts as facts_module
 from generator.cli.main import cli
@@ -203,3 +204,25 @@ def test_the_site_gets_a_builder_page_per_language() -> None:
     names = {path for path, _ in made.files}
     assert {f"assets/builder/pyodide/{n}" for n in builder_assets.PYODIDE_FILES} <= names
     assert {"assets/builder/opsbook.zip", "assets/builder/calendar.zip", "assets/builder/playbook.pickle"} <= names
+
+
+def test_the_site_ships_python_compiled_for_pyodide(built_site: Built) -> None:
+    folder = built_site.site_dir / "assets" / "builder"
+    code = dict(_zip_names((folder / "opsbook.zip").read_bytes()))
+    stdlib = dict(_zip_names((folder / "pyodide" / "python_stdlib.zip").read_bytes()))
+    for names, module in ((code, "generator/site/builder_runtime"), (stdlib, "json/__init__")):
+        assert f"{module}.pyc" in names and not any(name.endswith(".py") for name in names)
+    assert "generator/schemas/plan.schema.json" in code  # data files as they are
+    import zipfile
+
+    with zipfile.ZipFile(folder / "opsbook.zip") as archive:
+        header = archive.read("generator/site/builder_runtime.pyc")[:16]
+    assert header[4:8] == (1).to_bytes(4, "little")  # hash-based, unchecked: no timestamps, same bytes each build
+    assert header[:4] != importlib.util.MAGIC_NUMBER  # Pyodide's Python, not this one's
+
+
+def test_a_build_without_node_says_what_to_install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OPSBOOK_CACHE", str(tmp_path))  # nothing compiled yet
+    monkeypatch.setattr(builder_assets.shutil, "which", lambda name: None)
+    with pytest.raises(OpsbookError, match=r"Node\.js"):
+        builder_assets.compiled(ROOT, {"calendar.zip": builder_assets._zip(("six",))})

@@ -16,6 +16,7 @@
  *
  * Ticks are kept in localStorage under `opsbook-builder:<facts fragment>:<item id>`.
  */
+performance.mark("opsbook-builder:start");
 const root = document.querySelector(".opsbook-builder");
 const WORDS = JSON.parse(root.dataset.words);
 const ASSETS = new URL(root.dataset.assets, document.baseURI).href;
@@ -52,19 +53,29 @@ async function startEngine() {
   const files = Promise.all(["opsbook.zip", "calendar.zip", "playbook.pickle"].map(fetchBytes));
   const { loadPyodide } = await import(new URL("pyodide/pyodide.mjs", ASSETS).href);
   const pyodide = await loadPyodide({ indexURL: new URL("pyodide/", ASSETS).href, fullStdLib: false });
+  performance.mark("opsbook-builder:pyodide");
   const [code, calendar, playbook] = await files;
+  performance.mark("opsbook-builder:fetched");
+  // opsbook's modules (compiled, with the JSON files they read) in a folder; the holidays
+  // library imported from its zip, and only for a calendar the playbook did not bring
   pyodide.unpackArchive(code, "zip", { extractDir: "/opsbook" });
-  pyodide.unpackArchive(calendar, "zip", { extractDir: "/opsbook" });
+  pyodide.FS.writeFile("/opsbook/calendar.zip", calendar);
   pyodide.FS.writeFile("/opsbook/playbook.pickle", playbook);
+  performance.mark("opsbook-builder:unpacked");
   pyodide.runPython(`
 import os, sys
-sys.path.insert(0, "/opsbook")
+sys.path[:0] = ["/opsbook"]
+sys.path.append("/opsbook/calendar.zip")
 os.environ["OPSBOOK_ENGINE"] = "python"
 os.environ["OPSBOOK_CACHE"] = "/tmp/opsbook-cache"
 from generator.site.builder_runtime import Builder
+`);
+  performance.mark("opsbook-builder:imported");
+  pyodide.runPython(`
 with open("/opsbook/playbook.pickle", "rb") as handle:
     builder = Builder(handle.read())
 `);
+  performance.mark("opsbook-builder:ready");
   return pyodide.globals.get("builder");
 }
 
@@ -238,6 +249,7 @@ async function compute() {
     fill(JSON.parse(text));
     try {
       show(await engine, plan);
+      if (!performance.getEntriesByName("opsbook-builder:shown").length) performance.mark("opsbook-builder:shown");
     } catch (error) {
       say(`${WORDS.failed} ${error.message}`);
     }
