@@ -19,7 +19,15 @@ from generator.kb.documents import Index, load_all, shown_path, yaml_files
 from generator.kb.model import KB
 from generator.kb.validate import validate_kb
 from generator.rules.conflicts import set_conflicts
-from generator.rules.layer_files import TESTS_FOLDER, Layer, overlay_folders, pack_layers, read_layers
+from generator.rules.layer_files import (
+    TESTS_FOLDER,
+    Layer,
+    layer_folders,
+    overlay_folders,
+    read_layers,
+    rule_layer_of,
+    test_folders,
+)
 from generator.rules.layers import build_ruleset, load_ruleset
 from generator.rules.ruleset import RuleSet
 from generator.schemas.ruletests import case_shape
@@ -36,9 +44,8 @@ class PlaybookResult:
 def rule_folders(rules_dir: Path) -> list[Path]:
     """Each folder of rules/ that is read, and the root its files must stay inside: a layer linked
     from elsewhere (a shared pack) is a folder of its own."""
-    folders = [rules_dir / "base", *(rules_dir / name for name in pack_layers(rules_dir)),
-               *overlay_folders(rules_dir), rules_dir / TESTS_FOLDER]
-    return [folder for folder in folders if folder.is_dir()]
+    tests = rules_dir / TESTS_FOLDER  # an overlay's tests/ is inside its folder already
+    return [*layer_folders(rules_dir), *([tests] if tests.is_dir() else [])]
 
 
 def validate_playbook(kb_dir: Path, rules_dir: Path) -> PlaybookResult:
@@ -83,10 +90,17 @@ def _ruleset_problems(build: Callable[[], RuleSet]) -> list[Problem]:
 
 
 def _test_file_problems(rules_dir: Path) -> list[Problem]:
-    """Rule test files are checked against their schema here; `opsbook rules test` runs them."""
+    """Rule test files, found as `opsbook rules test` finds them, are checked against their schema
+    here; `opsbook rules test` runs them."""
+    from generator.plan.ruletests import case_files
+
+    try:
+        files = case_files((), rules_dir)
+    except OpsbookError as exc:
+        return list(exc.problems)
     problems: list[Problem] = []
-    for folder in [rules_dir / TESTS_FOLDER, *(f / TESTS_FOLDER for f in overlay_folders(rules_dir))]:
-        docs, found = load_all(yaml_files(folder), folder)
+    for path, root in files:
+        docs, found = load_all([path], root)
         problems += found
         for doc in docs:
             problems += schema.check(doc, case_shape())
@@ -112,5 +126,6 @@ def _broken_layer_links(rules_dir: Path) -> Iterator[Problem]:
 
 
 def _below_a_read_folder(path: Path, rules_dir: Path) -> bool:
-    parts = path.relative_to(rules_dir).parts
-    return parts[0] in ("base", TESTS_FOLDER) or (parts[0] in ("packs", "clients") and len(parts) > 2)
+    """A file of a rule layer (read as one, or refused for not belonging there), or a rule test case."""
+    return rule_layer_of(path, rules_dir) is not None or any(
+        folder in path.parents for folder in test_folders(rules_dir))

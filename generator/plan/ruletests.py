@@ -27,6 +27,7 @@ from generator.rules.layer_files import (
     TESTS_FOLDER,
     disabled_rules,
     is_overlay_folder,
+    misplaced,
     not_an_overlay,
     rule_layer_of,
     test_folders,
@@ -92,7 +93,9 @@ def _cases_in(path: Path, rules_dir: Path) -> tuple[list[tuple[Path, Path]], lis
         return [], [Problem(shown, 1, 1, "not found: give rule test files or folders of them")]
     if not path.is_dir():
         layer = rule_layer_of(path, rules_dir)
-        return ([(path, path)], []) if layer is None else ([], [Problem(shown, 1, 1, _not_cases(path, layer))])
+        if layer is None:
+            return [(path, path)], []
+        return [], [Problem(shown, 1, 1, _not_cases(path, layer, rules_dir))]
     if os.path.realpath(path) == os.path.realpath(rules_dir):
         folders = test_folders(rules_dir)
     elif is_overlay_folder(path, rules_dir):
@@ -111,8 +114,11 @@ def _cases_in(path: Path, rules_dir: Path) -> tuple[list[tuple[Path, Path]], lis
     return cases, []
 
 
-def _not_cases(path: Path, layer: Path) -> str:
+def _not_cases(path: Path, layer: Path, rules_dir: Path) -> str:
     folder = shown_path(layer)
+    why = None if is_overlay_folder(layer, rules_dir) else misplaced(path, layer)
+    if why:  # a rule layer's tests/ or overlay.yaml: said as validate and plan say it
+        return why
     settings = path.name == OVERLAY_FILE and path.absolute().parent == layer
     what = "an overlay's settings" if settings else f"a rule file of `{folder}`"
     return (f"{what}, not rule test cases: test cases go in rules/{TESTS_FOLDER}/ or in an overlay's "

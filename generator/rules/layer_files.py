@@ -57,6 +57,12 @@ def _same(a: Path, b: Path) -> bool:
     return os.path.realpath(a) == os.path.realpath(b)
 
 
+def layer_folders(rules_dir: Path) -> list[Path]:
+    """The folders of every rule layer there is: base, each pack, each client overlay (those there)."""
+    folders = [rules_dir / "base", *(rules_dir / name for name in pack_layers(rules_dir)), *overlay_folders(rules_dir)]
+    return [folder for folder in folders if folder.is_dir()]
+
+
 def test_folders(rules_dir: Path) -> list[Path]:
     """Where rule test cases live: rules/tests/ and the tests/ of each overlay folder (those there)."""
     folders = [rules_dir / TESTS_FOLDER, *(folder / TESTS_FOLDER for folder in overlay_folders(rules_dir))]
@@ -157,6 +163,11 @@ def layer_files(folder: Path, overlay: bool) -> tuple[list[Path], list[Problem]]
 def _overlays_own(parts: tuple[str, ...]) -> bool:
     """An overlay folder's own overlay.yaml, or one of its rule test cases."""
     return parts == (OVERLAY_FILE,) or (parts[0] == TESTS_FOLDER and len(parts) > 1)
+
+
+def misplaced(path: Path, layer: Path) -> str | None:
+    """Why a file below the layer folder of base or a pack is no rule file of it, else None."""
+    return _misplaced(layer, path.absolute().relative_to(layer.absolute()).parts)
 
 
 def _misplaced(folder: Path, parts: tuple[str, ...]) -> str | None:
