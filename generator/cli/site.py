@@ -8,7 +8,7 @@ from typing import TextIO, cast
 
 import click
 
-from generator.cli.common import playbook_root, user_errors
+from generator.cli.common import default_rules, playbook_root, user_errors
 from generator.cli.help import examples
 
 
@@ -42,8 +42,10 @@ def build(clients: tuple[Path, ...], overlays: tuple[Path, ...], site_dir: Path 
     The site is built next to the folder, then takes its place: a failed build keeps the
     earlier site."""
     from generator.cli.progress import counter
+    from generator.rules.layer_files import check_overlays
     from generator.site.build import build_site, mkdocs_messages
 
+    check_overlays(overlays, default_rules())  # a usage error, as `plan --overlay` says it, before building
     # MkDocs' messages go through the counter, which keeps them off its line
     with counter("building pages") as shown, mkdocs_messages(stream=cast(TextIO, shown)):
         report = build_site(_config(), site_dir, clients, overlays, force, shown.update)

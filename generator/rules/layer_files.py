@@ -124,6 +124,14 @@ def not_an_overlay(folder: Path, rules_dir: Path) -> str | None:
             f"or `items:`): {give}")
 
 
+def check_overlays(folders: Sequence[Path], rules_dir: Path) -> None:
+    """A UsageProblem for the first folder given as a client overlay that is none."""
+    for folder in folders:
+        why = not_an_overlay(folder, rules_dir)
+        if why:
+            raise UsageProblem(Problem(shown_path(folder), 1, 1, why))
+
+
 def _outside(path: Path, folders: Sequence[Path]) -> bool:
     return all(folder not in path.parents for folder in folders)
 
@@ -191,10 +199,7 @@ def read_layers(rules_dir: Path, overlays: Sequence[Path] = (), every_pack: bool
                 ) -> tuple[list[Layer], list[Problem]]:
     """Find, load and schema-check the layers in order: base, the packs (those the overlays extend,
     or every pack), then the overlays. A folder in `overlays` that is no overlay is a UsageProblem."""
-    for folder in overlays:
-        why = not_an_overlay(folder, rules_dir)
-        if why:
-            raise UsageProblem(Problem(shown_path(folder), 1, 1, why))
+    check_overlays(overlays, rules_dir)
     problems: list[Problem] = []
     clients = [_client(folder, rules_dir, problems) for folder in overlays]
     wanted = ["base", *(pack_layers(rules_dir) if every_pack else [])]
