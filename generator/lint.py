@@ -28,7 +28,7 @@ from generator.plan.targets import NEGATED
 from generator.plan.wording import show
 from generator.rules.layer_files import overlay_folders, read_layers
 from generator.rules.logic import implies, satisfiable
-from generator.rules.model import All, Any_, Condition, Leaf, Not, Rule
+from generator.rules.model import Condition, Leaf, Rule, leaves, leaves_negated
 from generator.rules.ruleset import RuleSet
 from generator.translations import text_hash
 from generator.validate import validate_playbook
@@ -45,19 +45,8 @@ def _warn(loc: tuple[str, int, int] | None, message: str) -> Problem:
     return Problem(path, line, col, message, "warning")
 
 
-def _leaves(cond: Condition | None, negated: bool = False) -> Iterator[tuple[Leaf, bool]]:
-    """Every leaf of a condition, with whether it sits under an odd number of `not`s."""
-    if isinstance(cond, Leaf):
-        yield cond, negated
-    elif isinstance(cond, Not):
-        yield from _leaves(cond.child, not negated)
-    elif isinstance(cond, All | Any_):
-        for child in cond.children:
-            yield from _leaves(child, negated)
-
-
 def _facts_in(cond: Condition | None) -> Iterator[str]:
-    return (leaf.fact for leaf, _ in _leaves(cond))
+    return (leaf.fact for leaf in leaves(cond))
 
 
 def unreachable(kb: KB, ruleset: RuleSet, cat: Catalogue) -> Iterator[Problem]:
@@ -123,7 +112,7 @@ def unused_kpis(kb: KB, ruleset: RuleSet) -> Iterator[Problem]:
 
 def _flags(kb: KB, rule: Rule) -> Iterator[tuple[Leaf, Kpi, float]]:
     """The rule's plain comparisons of a KPI with a level (not under a `not`)."""
-    for leaf, negated in _leaves(rule.when):
+    for leaf, negated in leaves_negated(rule.when):
         kpi = kb.kpi_by_id.get(leaf.fact.removeprefix("kpis.")) if leaf.fact.startswith("kpis.") else None
         level = leaf.value
         if kpi is not None and not negated and leaf.op in NEGATED and isinstance(level, int | float) \

@@ -31,18 +31,29 @@ built anywhere, or read back, has the same targets.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 from generator.plan.model import PlanItem, Reason, Target
+from generator.rules.operators import OPERATORS
 
 if TYPE_CHECKING:
     from generator.plan.model import Plan
 
+
+def _bound(op: str) -> tuple[str, bool]:
+    """(`low`|`high`, open) of an operator comparing with a level, from the operator table."""
+    bound = OPERATORS[op].bound
+    assert bound is not None, f"operator {op} compares with no level"
+    return bound
+
+
 PREFIX = "kpis."
-# A flag `value op level` is cleared when the value is `NEGATED[op]` the level.
-NEGATED = {"lt": "ge", "le": "gt", "gt": "le", "ge": "lt"}
-RAISE = ("ge", "gt")  # targets that ask for a higher value
+# A flag `value op level` (an operator with a numeric bound: lt le gt ge) is cleared when the
+# value is `NEGATED[op]` the level: the operator's opposite in the operator table.
+NEGATED: Mapping[str, str] = {name: op.opposite for name, op in OPERATORS.items()
+                              if op.bound is not None and op.opposite is not None}
+RAISE = tuple(name for name in NEGATED if _bound(name)[0] == "low")  # targets that ask for a higher value
 
 
 class Flag(NamedTuple):
@@ -63,10 +74,9 @@ def _flags(reason: Reason) -> Iterable[Flag]:
 
 
 def _strictness(flag: Flag) -> tuple[float, bool]:
-    """Larger is stricter: a higher level to rise to, a lower level to fall to; `gt` over `ge`."""
-    if flag.op in RAISE:
-        return flag.level, flag.op == "gt"
-    return -flag.level, flag.op == "lt"
+    """Larger is stricter: a higher level to rise to, a lower level to fall to; `gt` over `ge` (an open bound)."""
+    side, open_ = _bound(flag.op)
+    return (flag.level if side == "low" else -flag.level), open_
 
 
 def _due_item(kpi: str, items: Sequence[PlanItem]) -> PlanItem:

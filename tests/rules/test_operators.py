@@ -176,3 +176,33 @@ def test_the_condition_visitor_pushes_not_down_to_the_leaves() -> None:
     assert shape == "!a&b"
     assert fold(Any_(()), lambda leaf, negated: True, lambda conjunctive, parts: all(parts) if conjunctive
                 else any(parts)) is False
+
+
+def test_the_kpi_targets_and_lint_take_the_cleared_side_of_a_flag_from_the_table() -> None:
+    """A flag `kpi op level` is cleared on the far side of its level: the operator's opposite, whose
+    bound is on the other side and open where the flag's is closed."""
+    from generator import lint
+    from generator.plan import targets
+
+    bounded = {name: op for name, op in OPERATORS.items() if op.bound is not None}
+    assert set(bounded) == {"lt", "le", "gt", "ge"}
+    for name, op in bounded.items():
+        assert op.bound is not None and op.opposite is not None
+        opposite = OPERATORS[op.opposite]
+        assert opposite.bound == ({"low": "high", "high": "low"}[op.bound[0]], not op.bound[1])
+        assert targets.NEGATED[name] == op.opposite
+    assert set(targets.NEGATED) == set(bounded) and lint.NEGATED is targets.NEGATED
+    assert set(targets.RAISE) == {name for name, op in bounded.items() if op.bound == ("low", op.bound[1])}
+
+
+@pytest.mark.parametrize("op", NAMES)
+def test_a_kpi_flag_sets_the_target_the_table_says(op: str) -> None:
+    """Each operator with a bound flags a KPI and sets the opposite as its target; the others flag none."""
+    from generator.plan.model import Reason
+    from generator.plan.targets import _flags
+    from generator.rules.results import Match
+
+    reason = Reason("r", "base", "Rule", (Match("kpis.complaint_rate", op, 0.03, 0.05),))
+    found = [(flag.kpi, flag.op, flag.level) for flag in _flags(reason)]
+    opposite = OPERATORS[op].opposite
+    assert found == ([("complaint_rate", opposite, 0.03)] if OPERATORS[op].bound else [])
