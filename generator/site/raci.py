@@ -14,7 +14,12 @@ from generator.site.page import Page, SiteData
 
 
 def _legend(ctx: Ctx) -> str:
-    return bullets(f"**{letter}**: {md(vocab(letter, ctx.lang))}" for letter in "RACI")
+    """Each letter and its meaning, said once ("R: 执行", not "R: 执行（R）" as a step page's
+    table has it)."""
+    def meaning(letter: str) -> str:
+        return vocab(letter, ctx.lang).removesuffix(f"（{letter}）").removesuffix(f" ({letter})")
+
+    return bullets(f"**{letter}**: {md(meaning(letter))}" for letter in "RACI")
 
 
 def _phase_table(ctx: Ctx, phase: Phase) -> str:

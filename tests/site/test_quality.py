@@ -16,7 +16,7 @@ import pytest
 from sitetools import ROOT, Tab
 
 from generator.render.readback import read_progress
-from generator.site import paths
+from generator.site import paths, raci
 from generator.site.page import ClientPlan, SiteData
 
 MIN_TEXT = 12.0
@@ -303,3 +303,10 @@ def test_the_raci_matrix_prints_whole(tab: Tab, site_data: SiteData) -> None:
     assert hidden and all(w <= 1 and h <= 1 and d == "table" for w, h, d in hidden)
     rows = page.locator(".opsbook-raci tbody tr").count()
     assert rows == len(site_data.kb.steps)
+
+
+def test_the_raci_legend_says_each_letter_once(site_data: SiteData) -> None:
+    for lang, want in (("zh", ["**R**: 执行", "**A**: 负责", "**C**: 咨询", "**I**: 知会"]),
+                       ("en", ["**R**: Responsible", "**A**: Accountable", "**C**: Consulted", "**I**: Informed"])):
+        [page] = raci.pages(site_data, lang)
+        assert [line.removeprefix("- ") for line in page.content.splitlines() if line.startswith("- **")] == want
