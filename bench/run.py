@@ -192,13 +192,20 @@ def taskjuggler() -> list[Row]:
     return taskjuggler_rows(ROOT)
 
 
+def builder(runs: int) -> list[Row]:
+    from builder import builder_rows
+
+    return builder_rows(ROOT, runs=runs)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="smaller samples; scale up to 10x only")
-    parser.add_argument("--only", choices=["warm", "batch", "cold", "scale", "site", "taskjuggler"], action="append",
+    parser.add_argument("--only", choices=["warm", "batch", "cold", "scale", "site", "taskjuggler", "builder"],
+                        action="append",
                         help="run only these figures (repeatable)")
     args = parser.parse_args()
-    wanted = set(args.only or ["warm", "batch", "cold", "scale", "site", "taskjuggler"])
+    wanted = set(args.only or ["warm", "batch", "cold", "scale", "site", "taskjuggler", "builder"])
     rows: list[Row] = []
     if "warm" in wanted:
         rows.append(warm_one_client(5 if args.quick else 30))
@@ -213,6 +220,8 @@ def main() -> None:
         rows += site()
     if "taskjuggler" in wanted:
         rows += taskjuggler()
+    if "builder" in wanted:
+        rows += builder(1 if args.quick else 3)
     header = ("figure", "measured", "baseline (same run)", "ratio", "target")
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(5)]
     for row in [header, tuple("-" * w for w in widths), *rows]:

@@ -183,7 +183,7 @@ def page(kb: KB, lang: str, today: dt.date, depth: int) -> str:
 <div class="opsbook-builder-plan"></div>
 </section>
 </div>
-<script type="module" src="{up}{SCRIPT}"></script>
+<script type="module" async src="{up}{SCRIPT}"></script>
 """
 
 

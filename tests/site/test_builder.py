@@ -291,15 +291,61 @@ def test_keyboard_alone_makes_the_plan_and_the_interviews_facts_file(
     assert (tmp_path / "facts.yaml").read_text("utf-8") == result.stdout
 
 
+def _serious(page: Any) -> list[tuple[str, list[Any]]]:
+    found = page.evaluate("async options => (await axe.run(document, options)).violations", AXE_RULES)
+    return [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in found if v["impact"] in ("serious", "critical")]
+
+
 def test_axe_finds_no_serious_problems_on_the_builder(builder_tab: Tab) -> None:
     show(builder_tab, FACTS)
     page = builder_tab.page
-    page.evaluate("document.activeElement.blur()")  # the theme's focused-button colours are checked elsewhere
+    page.evaluate("document.activeElement.blur()")
     page.add_script_tag(path=str(AXE))
-    found = page.evaluate("async options => (await axe.run(document, options)).violations", AXE_RULES)
-    assert [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in found
-            if v["impact"] in ("serious", "critical")] == []
+    assert _serious(page) == []
+    # a focused button takes other colours (the theme's accent, which white text fails on)
+    for button in (".opsbook-builder-form button[type=submit]", "[data-download=json]", "[data-copy]"):
+        page.focus(button)
+        assert page.evaluate("document.activeElement.matches(':focus')")
+        assert (button, _serious(page)) == (button, [])
     builder_tab.assert_offline_and_clean()
+
+
+def _sideways(page: Any) -> dict[str, Any]:
+    """How far the page scrolls sideways, and the builder's boxes that stick out of the screen
+    (tables scroll inside their own box, so their cells do not count)."""
+    return page.evaluate("""() => {
+        const width = document.documentElement.clientWidth;
+        const out = [...document.querySelectorAll('.opsbook-builder *')]
+            .filter(e => !e.closest('.opsbook-builder-plan table') && e.getClientRects().length
+                          && e.getBoundingClientRect().right > width + 1)
+            .map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + '.' + e.className).slice(0, 5);
+        window.scrollTo(300, window.scrollY);
+        const scrolled = window.scrollX;
+        window.scrollTo(0, window.scrollY);
+        return {scrollWidth: document.scrollingElement.scrollWidth, width, scrolled, out};
+    }""")
+
+
+def test_on_a_phone_the_form_and_the_plan_fit_the_screen_and_submit_works(phone: Tab) -> None:
+    page = phone.open("en/builder/")
+    page.wait_for_function("window.opsbookBuilderReady === true", timeout=120_000)
+    fits = {"scrolled": 0, "out": []}
+    seen = _sideways(page)
+    assert (seen["scrolled"], seen["out"]) == (0, []) and seen["scrollWidth"] <= seen["width"] == 390
+    page.fill("#f-client-name-input", "山屿咖啡 Mountain Isle Coffee Roasters & Bakery Ltd")
+    for fact in ("industry", "business_model", "stage", "offering"):
+        if page.locator(f'[data-fact="{fact}"] input:checked').count() == 0:
+            page.locator(f'[data-fact="{fact}"] .opsbook-builder-choice').last.click()
+    page.locator('[data-fact="channels"] .opsbook-builder-choice').first.click()
+    page.click(".opsbook-builder-form button[type=submit]")
+    page.wait_for_function("window.opsbookPlan !== null && location.hash.startsWith('#facts=')", timeout=120_000)
+    plan = page.evaluate("window.opsbookPlan")
+    assert "error" not in plan and plan["client"]["name"].startswith("山屿咖啡")
+    assert page.locator(".opsbook-builder-result").is_visible()
+    assert page.locator(".opsbook-builder-plan input[data-builder-item]").count() == len(plan["items"])
+    seen = _sideways(page)
+    assert {k: seen[k] for k in fits} == fits and seen["scrollWidth"] <= seen["width"]
+    phone.assert_offline_and_clean()
 
 
 def test_only_the_builder_page_loads_the_builder(tab: Tab) -> None:

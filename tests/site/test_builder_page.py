@@ -103,7 +103,7 @@ def test_the_page_names_every_control(pages: dict[str, str]) -> None:
         assert f'<label for="{control.group(1)}"' in page
     boxes = re.findall(r'<label class="opsbook-builder-choice"><input [^>]*> ([^<]+)</label>', page)
     assert boxes and all(name.strip() for name in boxes)
-    assert '<script type="module" src="../assets/javascripts/builder.js"></script>' in page
+    assert '<script type="module" async src="../assets/javascripts/builder.js"></script>' in page
 
 
 def test_the_plan_is_the_clis_plan_byte_for_byte(tmp_path: Path) -> None:

@@ -14,55 +14,46 @@
  *
  * `window.opsbookBuilderReady` turns true once the engine has loaded.
  *
+ * The engine runs in a Web Worker started from this same file, as soon as the script runs:
+ * Pyodide loads on another core while the page draws itself, and the page stays responsive
+ * while a plan is made. Each stage is marked on the page's timeline for bench/builder.py
+ * (`performance.mark("opsbook-builder:<stage>")`).
+ *
  * Ticks are kept in localStorage under `opsbook-builder:<facts fragment>:<item id>`.
  */
-performance.mark("opsbook-builder:start");
-const root = document.querySelector(".opsbook-builder");
-const WORDS = JSON.parse(root.dataset.words);
-const ASSETS = new URL(root.dataset.assets, document.baseURI).href;
-const form = root.querySelector(".opsbook-builder-form");
-const status = document.getElementById("opsbook-builder-status");
-const result = root.querySelector(".opsbook-builder-result");
 const FRAGMENT = "#facts=";
+const STAGE = "opsbook-builder:";
 
-window.opsbookPlan = null;
-let fragment = "";
+if (globalThis.document === undefined) engineWorker();
+else builderPage();
 
-// ---------------------------------------------------------------- encoding
-function encode(text) {
-  const bytes = new TextEncoder().encode(text);
-  let binary = "";
-  bytes.forEach((b) => { binary += String.fromCharCode(b); });
-  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-}
+// ---------------------------------------------------------------- the engine (in the worker)
+function engineWorker() {
+  const stage = (name) => postMessage({ stage: name, at: performance.timeOrigin + performance.now() });
+  const pending = [];
+  let serve = (message) => pending.push(message);
+  onmessage = (event) => serve(event.data);
 
-function decode(data) {
-  const base64 = data.replace(/-/g, "+").replace(/_/g, "/");
-  const binary = atob(base64 + "=".repeat((4 - (base64.length % 4)) % 4));
-  return new TextDecoder("utf-8", { fatal: true }).decode(Uint8Array.from(binary, (c) => c.charCodeAt(0)));
-}
+  async function fetchBytes(assets, name) {
+    const response = await fetch(new URL(name, assets));
+    if (!response.ok) throw new Error(`${name}: ${response.status}`);
+    return new Uint8Array(await response.arrayBuffer());
+  }
 
-// ---------------------------------------------------------------- the engine
-async function fetchBytes(name) {
-  const response = await fetch(new URL(name, ASSETS));
-  if (!response.ok) throw new Error(`${name}: ${response.status}`);
-  return new Uint8Array(await response.arrayBuffer());
-}
-
-async function startEngine() {
-  const files = Promise.all(["opsbook.zip", "calendar.zip", "playbook.pickle"].map(fetchBytes));
-  const { loadPyodide } = await import(new URL("pyodide/pyodide.mjs", ASSETS).href);
-  const pyodide = await loadPyodide({ indexURL: new URL("pyodide/", ASSETS).href, fullStdLib: false });
-  performance.mark("opsbook-builder:pyodide");
-  const [code, calendar, playbook] = await files;
-  performance.mark("opsbook-builder:fetched");
-  // opsbook's modules (compiled, with the JSON files they read) in a folder; the holidays
-  // library imported from its zip, and only for a calendar the playbook did not bring
-  pyodide.unpackArchive(code, "zip", { extractDir: "/opsbook" });
-  pyodide.FS.writeFile("/opsbook/calendar.zip", calendar);
-  pyodide.FS.writeFile("/opsbook/playbook.pickle", playbook);
-  performance.mark("opsbook-builder:unpacked");
-  pyodide.runPython(`
+  async function start(assets) {
+    const files = Promise.all(["opsbook.zip", "calendar.zip", "playbook.pickle"].map((n) => fetchBytes(assets, n)));
+    const { loadPyodide } = await import(new URL("pyodide/pyodide.mjs", assets).href);
+    const pyodide = await loadPyodide({ indexURL: new URL("pyodide/", assets).href, fullStdLib: false });
+    stage("pyodide");
+    const [code, calendar, playbook] = await files;
+    stage("fetched");
+    // opsbook's modules (compiled, with the JSON files they read) in a folder; the holidays
+    // library imported from its zip, and only for a calendar the playbook did not bring
+    pyodide.unpackArchive(code, "zip", { extractDir: "/opsbook" });
+    pyodide.FS.writeFile("/opsbook/calendar.zip", calendar);
+    pyodide.FS.writeFile("/opsbook/playbook.pickle", playbook);
+    stage("unpacked");
+    pyodide.runPython(`
 import os, sys
 sys.path[:0] = ["/opsbook"]
 sys.path.append("/opsbook/calendar.zip")
@@ -70,230 +61,327 @@ os.environ["OPSBOOK_ENGINE"] = "python"
 os.environ["OPSBOOK_CACHE"] = "/tmp/opsbook-cache"
 from generator.site.builder_runtime import Builder
 `);
-  performance.mark("opsbook-builder:imported");
-  pyodide.runPython(`
+    stage("imported");
+    pyodide.runPython(`
 with open("/opsbook/playbook.pickle", "rb") as handle:
     builder = Builder(handle.read())
 `);
-  performance.mark("opsbook-builder:ready");
-  return pyodide.globals.get("builder");
-}
-
-const engine = startEngine();
-engine.then(() => { window.opsbookBuilderReady = true; }, (error) => say(`${WORDS.failed} ${error.message}`));
-
-function say(text) {
-  status.textContent = text;
-}
-
-// ---------------------------------------------------------------- the form
-function fields() {
-  return [...form.querySelectorAll("[data-fact]")];
-}
-
-function answer(field) {
-  const kind = field.dataset.kind;
-  if (kind === "text" ) return field.querySelector("input").value;
-  if (kind === "hidden") return field.value;
-  const ticked = [...field.querySelectorAll("input:checked")].map((box) => box.value);
-  if (kind === "list") return ticked;
-  if (kind === "bool") return ticked.length ? ticked[0] === "true" : null;
-  return ticked.length ? ticked[0] : "";
-}
-
-function control(field) {
-  return field.querySelector("input") || field;
-}
-
-function showProblems(problems) {
-  let first = null;
-  for (const field of fields()) {
-    if (field.dataset.kind === "hidden") continue;
-    const message = problems[field.dataset.fact];
-    const error = document.getElementById(`${field.id || control(field).id.replace(/-input$/, "")}-error`);
-    const target = field.tagName === "FIELDSET" ? field : control(field);
-    if (message) {
-      error.textContent = message;
-      error.hidden = false;
-      target.setAttribute("aria-invalid", "true");
-      first = first || control(field);
-    } else {
-      error.textContent = "";
-      error.hidden = true;
-      target.removeAttribute("aria-invalid");
-    }
+    stage("ready");
+    return pyodide.globals.get("builder");
   }
-  const summary = form.querySelector(".opsbook-builder-summary");
-  const count = Object.keys(problems).length;
-  summary.hidden = count === 0;
-  summary.textContent = count ? WORDS.fix.replace("{count}", count) : "";
-  if (first) first.focus();
-}
 
-async function submit(event) {
-  event.preventDefault();
-  say(WORDS.loading);
-  const builder = await engine;
-  const answers = {};
-  fields().forEach((field) => { answers[field.dataset.fact] = answer(field); });
-  const checked = JSON.parse(builder.check(JSON.stringify(answers), WORDS.lang));
-  if (checked.problems) {
-    showProblems(checked.problems);
-    say("");
-    return;
-  }
-  showProblems({});
-  const target = FRAGMENT + encode(JSON.stringify(checked.facts));
-  if (location.hash === target) compute();
-  else location.hash = target;  // the hashchange computes it
-}
-
-function nextWorkingDay() {
-  const day = new Date();
-  do day.setDate(day.getDate() + 1); while (day.getDay() === 0 || day.getDay() === 6);
-  const pad = (n) => String(n).padStart(2, "0");
-  return `${day.getFullYear()}-${pad(day.getMonth() + 1)}-${pad(day.getDate())}`;
-}
-
-function fill(facts) {
-  const flat = {};
-  const walk = (value, prefix) => {
-    if (value && typeof value === "object" && !Array.isArray(value)) {
-      Object.entries(value).forEach(([k, v]) => walk(v, prefix ? `${prefix}.${k}` : k));
-    } else flat[prefix] = value;
-  };
-  walk(facts, "");
-  for (const field of fields()) {
-    const value = flat[field.dataset.fact];
-    if (value === undefined || field.dataset.kind === "hidden") continue;
-    if (field.dataset.kind === "text") {
-      field.querySelector("input").value = String(value);
-      continue;
-    }
-    const wanted = new Set((Array.isArray(value) ? value : [value]).map(String));
-    field.querySelectorAll("input").forEach((box) => { box.checked = wanted.has(box.value); });
-  }
-}
-
-// ---------------------------------------------------------------- the plan
-const storeKey = (item) => `opsbook-builder:${fragment}:${item}`;
-
-function remember(item, done) {
-  try {
-    if (done) localStorage.setItem(storeKey(item), "1");
-    else localStorage.removeItem(storeKey(item));
-  } catch (error) { /* storage refused: ticks last for the page only */ }
-}
-
-function ticked(item) {
-  try {
-    return localStorage.getItem(storeKey(item)) === "1";
-  } catch (error) {
-    return false;
-  }
-}
-
-function tasks(view) {
-  for (const li of view.querySelectorAll("li")) {
-    const first = li.firstElementChild && li.firstElementChild.tagName === "P" ? li.firstElementChild : li;
-    const text = first.firstChild;
-    if (!text || text.nodeType !== Node.TEXT_NODE || !/^\[[ x]\] /.test(text.data)) continue;
-    const code = li.querySelector("code");
-    const title = li.querySelector("strong");
-    if (!code) continue;
-    text.data = text.data.slice(4);
-    const box = document.createElement("input");
-    box.type = "checkbox";
-    box.dataset.builderItem = code.textContent;
-    box.checked = ticked(code.textContent);
-    box.setAttribute("aria-label", title ? title.textContent : code.textContent);
-    box.addEventListener("change", () => remember(box.dataset.builderItem, box.checked));
-    first.prepend(box, " ");
-    li.classList.add("opsbook-builder-task");
-  }
-}
-
-function show(builder, plan) {
-  const view = root.querySelector(".opsbook-builder-plan");
-  view.innerHTML = builder.view();
-  tasks(view);
-  root.querySelector("#opsbook-builder-share").value = location.href;
-  result.hidden = false;
-  say(WORDS.ready.replace("{count}", plan.items.length));
-}
-
-async function compute() {
-  window.opsbookPlan = null;
-  fragment = location.hash.slice(FRAGMENT.length);
-  say(WORDS.computing);
-  let text;
-  try {
-    text = decode(fragment);
-    JSON.parse(text);
-  } catch (error) {
-    window.opsbookPlan = { error: `#facts=: ${error.message}` };
-    say(`${WORDS.refused} ${window.opsbookPlan.error}`);
-    return;
-  }
-  let plan;
-  try {
-    const builder = await engine;
-    plan = JSON.parse(builder.plan(text));
-  } catch (error) {  // the engine did not load, or broke: say so rather than wait for ever
-    plan = { error: `${WORDS.failed} ${error.message}` };
-  }
-  if (plan.error) {
-    result.hidden = true;
-    say(`${WORDS.refused} ${plan.error}`);
-  } else {
-    fill(JSON.parse(text));
+  function answer(builder, { id, method, args }) {
     try {
-      show(await engine, plan);
-      if (!performance.getEntriesByName("opsbook-builder:shown").length) performance.mark("opsbook-builder:shown");
+      if (method === "plan") {  // the plan and, when there is one, its view: one answer, never another's
+        const plan = builder.plan(...args);
+        postMessage({ id, result: { plan, view: plan.startsWith('{"error"') ? null : builder.view() } });
+      } else if (method === "download") {
+        const proxy = builder.download(...args);
+        const bytes = proxy.toJs();
+        proxy.destroy();
+        postMessage({ id, result: bytes }, [bytes.buffer]);
+      } else {
+        postMessage({ id, result: builder[method](...args) });
+      }
+    } catch (error) {
+      postMessage({ id, error: error.message });
+    }
+  }
+
+  serve = (message) => {
+    serve = (next) => pending.push(next);
+    start(message.assets).then((builder) => {
+      postMessage({ ready: true });
+      serve = (next) => answer(builder, next);
+      pending.splice(0).forEach(serve);
+    }, (error) => {
+      postMessage({ failed: error.message });
+      serve = ({ id }) => postMessage({ id, error: error.message });
+      pending.splice(0).forEach(serve);
+    });
+  };
+}
+
+// ---------------------------------------------------------------- the page
+function builderPage() {
+  performance.mark(`${STAGE}start`);
+  const root = document.querySelector(".opsbook-builder");
+  const WORDS = JSON.parse(root.dataset.words);
+  const ASSETS = new URL(root.dataset.assets, document.baseURI).href;
+  const form = root.querySelector(".opsbook-builder-form");
+  const status = document.getElementById("opsbook-builder-status");
+  const result = root.querySelector(".opsbook-builder-result");
+
+  window.opsbookPlan = null;
+  let fragment = "";
+
+  // ---------------------------------------------------------------- encoding
+  function encode(text) {
+    const bytes = new TextEncoder().encode(text);
+    let binary = "";
+    bytes.forEach((b) => { binary += String.fromCharCode(b); });
+    return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  }
+
+  function decode(data) {
+    const base64 = data.replace(/-/g, "+").replace(/_/g, "/");
+    const binary = atob(base64 + "=".repeat((4 - (base64.length % 4)) % 4));
+    return new TextDecoder("utf-8", { fatal: true }).decode(Uint8Array.from(binary, (c) => c.charCodeAt(0)));
+  }
+
+  // ---------------------------------------------------------------- the engine, from the page
+  const worker = new Worker(import.meta.url, { type: "module" });
+  const calls = new Map();
+  let nextCall = 0;
+  let ready;
+  const engine = new Promise((resolve, reject) => { ready = { resolve, reject }; });
+
+  worker.onmessage = ({ data }) => {
+    if (data.stage) performance.mark(STAGE + data.stage, { startTime: data.at - performance.timeOrigin });
+    else if (data.ready) ready.resolve();
+    else if (data.failed) ready.reject(new Error(data.failed));
+    else {
+      const call = calls.get(data.id);
+      calls.delete(data.id);
+      if (data.error !== undefined) call.reject(new Error(data.error));
+      else call.resolve(data.result);
+    }
+  };
+  worker.onerror = (event) => ready.reject(new Error(event.message || "worker"));
+  worker.postMessage({ assets: ASSETS });
+
+  function ask(method, ...args) {  // the engine's answer, once it has loaded
+    return engine.then(() => new Promise((resolve, reject) => {
+      const id = nextCall++;
+      calls.set(id, { resolve, reject });
+      worker.postMessage({ id, method, args });
+    }));
+  }
+
+  engine.then(() => { window.opsbookBuilderReady = true; }, (error) => say(`${WORDS.failed} ${error.message}`));
+
+  function say(text) {
+    status.textContent = text;
+  }
+
+  // ---------------------------------------------------------------- the form
+  function fields() {
+    return [...form.querySelectorAll("[data-fact]")];
+  }
+
+  function answer(field) {
+    const kind = field.dataset.kind;
+    if (kind === "text" ) return field.querySelector("input").value;
+    if (kind === "hidden") return field.value;
+    const ticked = [...field.querySelectorAll("input:checked")].map((box) => box.value);
+    if (kind === "list") return ticked;
+    if (kind === "bool") return ticked.length ? ticked[0] === "true" : null;
+    return ticked.length ? ticked[0] : "";
+  }
+
+  function control(field) {
+    return field.querySelector("input") || field;
+  }
+
+  function showProblems(problems) {
+    let first = null;
+    for (const field of fields()) {
+      if (field.dataset.kind === "hidden") continue;
+      const message = problems[field.dataset.fact];
+      const error = document.getElementById(`${field.id || control(field).id.replace(/-input$/, "")}-error`);
+      const target = field.tagName === "FIELDSET" ? field : control(field);
+      if (message) {
+        error.textContent = message;
+        error.hidden = false;
+        target.setAttribute("aria-invalid", "true");
+        first = first || control(field);
+      } else {
+        error.textContent = "";
+        error.hidden = true;
+        target.removeAttribute("aria-invalid");
+      }
+    }
+    const summary = form.querySelector(".opsbook-builder-summary");
+    const count = Object.keys(problems).length;
+    summary.hidden = count === 0;
+    summary.textContent = count ? WORDS.fix.replace("{count}", count) : "";
+    if (first) first.focus();
+  }
+
+  async function submit(event) {
+    event.preventDefault();
+    say(WORDS.loading);
+    const answers = {};
+    fields().forEach((field) => { answers[field.dataset.fact] = answer(field); });
+    let checked;
+    try {
+      checked = JSON.parse(await ask("check", JSON.stringify(answers), WORDS.lang));
     } catch (error) {
       say(`${WORDS.failed} ${error.message}`);
+      return;
+    }
+    if (checked.problems) {
+      showProblems(checked.problems);
+      say("");
+      return;
+    }
+    showProblems({});
+    const target = FRAGMENT + encode(JSON.stringify(checked.facts));
+    if (location.hash === target) compute();
+    else location.hash = target;  // the hashchange computes it
+  }
+
+  function nextWorkingDay() {
+    const day = new Date();
+    do day.setDate(day.getDate() + 1); while (day.getDay() === 0 || day.getDay() === 6);
+    const pad = (n) => String(n).padStart(2, "0");
+    return `${day.getFullYear()}-${pad(day.getMonth() + 1)}-${pad(day.getDate())}`;
+  }
+
+  function fill(facts) {
+    const flat = {};
+    const walk = (value, prefix) => {
+      if (value && typeof value === "object" && !Array.isArray(value)) {
+        Object.entries(value).forEach(([k, v]) => walk(v, prefix ? `${prefix}.${k}` : k));
+      } else flat[prefix] = value;
+    };
+    walk(facts, "");
+    for (const field of fields()) {
+      const value = flat[field.dataset.fact];
+      if (value === undefined || field.dataset.kind === "hidden") continue;
+      if (field.dataset.kind === "text") {
+        field.querySelector("input").value = String(value);
+        continue;
+      }
+      const wanted = new Set((Array.isArray(value) ? value : [value]).map(String));
+      field.querySelectorAll("input").forEach((box) => { box.checked = wanted.has(box.value); });
     }
   }
-  window.opsbookPlan = plan;
-}
 
-// ---------------------------------------------------------------- downloads and the link
-const TYPES = { yaml: "application/yaml", json: "application/json", md: "text/markdown", csv: "text/csv",
-                ics: "text/calendar" };
+  // ---------------------------------------------------------------- the plan
+  const storeKey = (item) => `opsbook-builder:${fragment}:${item}`;
 
-async function download(button) {
-  const builder = await engine;
-  const proxy = builder.download(button.dataset.download);
-  const bytes = proxy.toJs();
-  proxy.destroy();
-  const url = URL.createObjectURL(new Blob([bytes], { type: TYPES[button.dataset.download] }));
-  const link = document.createElement("a");
-  link.href = url;
-  link.download = button.dataset.filename;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
-
-root.querySelectorAll("[data-download]").forEach((button) => {
-  button.addEventListener("click", () => download(button));
-});
-root.querySelector("[data-copy]").addEventListener("click", async () => {
-  const share = root.querySelector("#opsbook-builder-share");
-  try {
-    await navigator.clipboard.writeText(share.value);
-  } catch (error) {
-    share.select();
+  function remember(item, done) {
+    try {
+      if (done) localStorage.setItem(storeKey(item), "1");
+      else localStorage.removeItem(storeKey(item));
+    } catch (error) { /* storage refused: ticks last for the page only */ }
   }
-  say(WORDS.copied);
-});
 
-const start = form.querySelector('[data-fact="start_date"] input');
-if (start) start.value = nextWorkingDay();
-form.addEventListener("submit", submit);
-window.addEventListener("hashchange", () => {
+  function ticked(item) {
+    try {
+      return localStorage.getItem(storeKey(item)) === "1";
+    } catch (error) {
+      return false;
+    }
+  }
+
+  function tasks(view) {
+    for (const li of view.querySelectorAll("li")) {
+      const first = li.firstElementChild && li.firstElementChild.tagName === "P" ? li.firstElementChild : li;
+      const text = first.firstChild;
+      if (!text || text.nodeType !== Node.TEXT_NODE || !/^\[[ x]\] /.test(text.data)) continue;
+      const code = li.querySelector("code");
+      const title = li.querySelector("strong");
+      if (!code) continue;
+      text.data = text.data.slice(4);
+      const box = document.createElement("input");
+      box.type = "checkbox";
+      box.dataset.builderItem = code.textContent;
+      box.checked = ticked(code.textContent);
+      box.setAttribute("aria-label", title ? title.textContent : code.textContent);
+      box.addEventListener("change", () => remember(box.dataset.builderItem, box.checked));
+      first.prepend(box, " ");
+      li.classList.add("opsbook-builder-task");
+    }
+  }
+
+  function show(html, plan) {
+    const view = root.querySelector(".opsbook-builder-plan");
+    view.innerHTML = html;
+    tasks(view);
+    root.querySelector("#opsbook-builder-share").value = location.href;
+    result.hidden = false;
+    say(WORDS.ready.replace("{count}", plan.items.length));
+  }
+
+  let computing = 0;  // the latest computation: an earlier one still running gives way to it
+
+  async function compute() {
+    const mine = ++computing;
+    window.opsbookPlan = null;
+    fragment = location.hash.slice(FRAGMENT.length);
+    say(WORDS.computing);
+    let text;
+    try {
+      text = decode(fragment);
+      JSON.parse(text);
+    } catch (error) {
+      window.opsbookPlan = { error: `#facts=: ${error.message}` };
+      say(`${WORDS.refused} ${window.opsbookPlan.error}`);
+      return;
+    }
+    let plan, view;
+    try {
+      const made = await ask("plan", text);
+      plan = JSON.parse(made.plan);
+      view = made.view;
+    } catch (error) {  // the engine did not load, or broke: say so rather than wait for ever
+      plan = { error: `${WORDS.failed} ${error.message}` };
+    }
+    if (mine !== computing) return;
+    if (plan.error) {
+      result.hidden = true;
+      say(`${WORDS.refused} ${plan.error}`);
+    } else {
+      fill(JSON.parse(text));
+      show(view, plan);
+      if (!performance.getEntriesByName(`${STAGE}shown`).length) performance.mark(`${STAGE}shown`);
+    }
+    window.opsbookPlan = plan;
+  }
+
+  // ---------------------------------------------------------------- downloads and the link
+  const TYPES = { yaml: "application/yaml", json: "application/json", md: "text/markdown", csv: "text/csv",
+                  ics: "text/calendar" };
+
+  async function download(button) {
+    let bytes;
+    try {
+      bytes = await ask("download", button.dataset.download);
+    } catch (error) {
+      say(`${WORDS.failed} ${error.message}`);
+      return;
+    }
+    const url = URL.createObjectURL(new Blob([bytes], { type: TYPES[button.dataset.download] }));
+    const link = document.createElement("a");
+    link.href = url;
+    link.download = button.dataset.filename;
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+  }
+
+  root.querySelectorAll("[data-download]").forEach((button) => {
+    button.addEventListener("click", () => download(button));
+  });
+  root.querySelector("[data-copy]").addEventListener("click", async () => {
+    const share = root.querySelector("#opsbook-builder-share");
+    try {
+      await navigator.clipboard.writeText(share.value);
+    } catch (error) {
+      share.select();
+    }
+    say(WORDS.copied);
+  });
+
+  const start = form.querySelector('[data-fact="start_date"] input');
+  if (start) start.value = nextWorkingDay();
+  form.addEventListener("submit", submit);
+  window.addEventListener("hashchange", () => {
+    if (location.hash.startsWith(FRAGMENT)) compute();
+  });
   if (location.hash.startsWith(FRAGMENT)) compute();
-});
-if (location.hash.startsWith(FRAGMENT)) compute();
-else engine.then(() => say(""), () => {});
+  else engine.then(() => say(""), () => {});
+}
