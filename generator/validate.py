@@ -109,8 +109,9 @@ def _test_file_problems(rules_dir: Path) -> list[Problem]:
 
 def _unread_files(rules_dir: Path) -> Iterator[Problem]:
     """YAML files of rules/ outside every layer and tests folder: read by nothing, so said so."""
+    tests = test_folders(rules_dir)
     for path in yaml_files(rules_dir) if rules_dir.is_dir() else []:
-        if not _below_a_read_folder(path, rules_dir):
+        if not _below_a_read_folder(path, rules_dir, tests):
             yield Problem(shown_path(path), 1, 1, "not read: rule files belong in rules/base/, rules/packs/<name>/ "
                                                   "or rules/clients/<name>/, rule test cases in rules/tests/",
                           "warning")
@@ -125,7 +126,6 @@ def _broken_layer_links(rules_dir: Path) -> Iterator[Problem]:
                                                        "to does not exist): fix or remove the link")
 
 
-def _below_a_read_folder(path: Path, rules_dir: Path) -> bool:
+def _below_a_read_folder(path: Path, rules_dir: Path, tests: list[Path]) -> bool:
     """A file of a rule layer (read as one, or refused for not belonging there), or a rule test case."""
-    return rule_layer_of(path, rules_dir) is not None or any(
-        folder in path.parents for folder in test_folders(rules_dir))
+    return any(folder in path.parents for folder in tests) or rule_layer_of(path, rules_dir) is not None
