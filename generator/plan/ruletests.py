@@ -29,6 +29,7 @@ from generator.rules.layer_files import (
     is_overlay_folder,
     misplaced,
     not_an_overlay,
+    overlay_folders,
     rule_layer_of,
     test_folders,
     tests_overlay,
@@ -129,8 +130,8 @@ def _overlays(path: Path, doc: Document, rules_dir: Path) -> tuple[Path, ...]:
     """The overlays a test file's cases are planned with: the one whose tests/ holds it, then those it lists."""
     names = doc.data.get("overlays") or []
     listed = [path.parent / name for name in names]
-    wrong = [doc.problem(("overlays", i), f"overlay folder `{name}` not found (paths are relative to this file)"
-                         if not folder.is_dir() else f"overlay `{name}`: {why}")
+    near = [os.path.relpath(folder, path.parent) for folder in overlay_folders(rules_dir)]
+    wrong = [doc.problem(("overlays", i), _missing(name, near) if not folder.is_dir() else f"overlay `{name}`: {why}")
              for i, (name, folder) in enumerate(zip(names, listed, strict=True))
              if (why := not_an_overlay(folder, rules_dir))]
     if wrong:
@@ -139,6 +140,10 @@ def _overlays(path: Path, doc: Document, rules_dir: Path) -> tuple[Path, ...]:
     own = (inside,) if inside else ()
     mine = {folder.resolve() for folder in own}
     return own + tuple(dict.fromkeys(f.resolve() for f in listed if f.resolve() not in mine))
+
+
+def _missing(name: str, near: list[str]) -> str:
+    return f"overlay folder `{name}` not found (paths are relative to this file){suggest(name, near)}"
 
 
 def _targets(playbook: Playbook, ids: Sequence[str]) -> dict[str, tuple[str, ...]]:

@@ -1,5 +1,6 @@
 """A misspelled rule, role, item, step or layer ID is answered with the ID it was probably meant to
 be, wherever a consultant writes one: rules, overlay files and items, rule test cases, --overlay.
+(`opsbook diff` reads two plans and takes no ID from anyone: it has nothing to suggest.)
 Each misspelling is also the only problem reported: one error per root cause."""
 
 from __future__ import annotations
@@ -91,6 +92,10 @@ CASES: dict[str, tuple[list[Callable[[Path], None]], tuple[str, ...], str]] = {
         [_write("ov/rules.yaml", OV_RULE), _edit("rt.yaml", "cases:", "overlays: [ov]\ncases:"),
          _edit("rt.yaml", "fired: [cs-high-complaints]", "fired: [ov-hotlin]")], TEST,
         "rt.yaml:9:15: unknown rule `ov-hotlin`; did you mean `ov-hotline`?"),
+    "a rule test plans with a misspelled client folder": (
+        [_client, _edit("rt.yaml", "cases:", "overlays: [rules/clients/corpus-c]\ncases:")], TEST,
+        "rt.yaml:2:12: overlay folder `rules/clients/corpus-c` not found (paths are relative to this file); "
+        "did you mean `rules/clients/corpus-co`?"),
     "a rule test expects a misspelled item": (
         [_edit("rt.yaml", "include: [execution.complaint-handling]", "include: [execution.complaint-handlng]")],
         TEST, "rt.yaml:6:17: unknown step or item `execution.complaint-handlng`; "
