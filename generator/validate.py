@@ -58,7 +58,7 @@ def validate_playbook(kb_dir: Path, rules_dir: Path) -> PlaybookResult:
     if result.kb is not None and not errors_only(problems):  # each overlay reads base again: report it once
         for folder in overlay_folders(rules_dir):
             problems += _ruleset_problems(partial(load_ruleset, rules_dir, result.kb, [folder]))
-    problems += _test_file_problems(rules_dir)
+    problems += _test_file_problems(rules_dir, result.kb)
     problems += _unread_files(rules_dir)
     problems += _broken_layer_links(rules_dir)
     counts = {kind: len(result.index.of(key)) for kind, key in (
@@ -89,10 +89,10 @@ def _ruleset_problems(build: Callable[[], RuleSet]) -> list[Problem]:
     return problems
 
 
-def _test_file_problems(rules_dir: Path) -> list[Problem]:
-    """Rule test files, found as `opsbook rules test` finds them, are checked against their schema
-    here; `opsbook rules test` runs them."""
-    from generator.plan.ruletests import case_files
+def _test_file_problems(rules_dir: Path, kb: KB | None) -> list[Problem]:
+    """Rule test files, found as `opsbook rules test` finds them, checked as it checks each file by
+    itself (its shape and each case's facts); `opsbook rules test` runs them."""
+    from generator.plan.ruletests import case_file_problems, case_files
 
     try:
         files = case_files((), rules_dir)
@@ -103,7 +103,7 @@ def _test_file_problems(rules_dir: Path) -> list[Problem]:
         docs, found = load_all([path], root)
         problems += found
         for doc in docs:
-            problems += schema.check(doc, case_shape())
+            problems += schema.check(doc, case_shape()) if kb is None else case_file_problems(doc, kb)
     return problems
 
 

@@ -67,3 +67,12 @@ def test_without_base_rules_validate_plan_and_rules_test_fail_alike(playbook: Pa
     for args in (VALIDATE, PLAN, (*RULES_TEST, "rules/tests/cases.yaml")):
         code, _, err = run_cli(*args)
         assert code == 1 and expected in err, (args, err)
+
+
+def test_a_rule_test_with_facts_opsbook_refuses_is_refused_by_validate_too(playbook: Path, run_cli: RunCli) -> None:
+    _write(playbook, {"rules/tests/cases.yaml": CASES.replace("overlays: [shared]\n", "")
+                      .replace("industry: retail", "industry: retial")})
+    expected = "rules/tests/cases.yaml:3:42: `industry` value `retial` is not allowed; did you mean `retail`?"
+    for args in (VALIDATE, RULES_TEST):
+        code, _, err = run_cli(*args)
+        assert code == 1 and expected in err, (args, err)

@@ -19,6 +19,7 @@ from generator.facts import ClientFacts, facts_from_document
 from generator.kb import schema
 from generator.kb.documents import shown_path, yaml_files
 from generator.kb.loader import Document, JsonPath, load_yaml
+from generator.kb.model import KB
 from generator.plan.explain import explain_item
 from generator.plan.model import Plan
 from generator.plan.playbook import Playbook
@@ -214,16 +215,39 @@ def run_file(path: Path, root: Path, load: Callable[[tuple[Path, ...]], Playbook
     playbook = load(overlays)
     rules = {rule.id for rule in playbook.ruleset.rules} | disabled_rules(overlays)
     problems = [*_unknown_targets(doc, playbook), *_unknown_rules(doc, rules)]
+    cases = _case_facts(doc, playbook.kb)
+    problems += [p for facts in cases if isinstance(facts, OpsbookError) for p in facts.problems]
     if problems:
         raise OpsbookError(problems)
     for i, case in enumerate(doc.data["cases"]):
         line, _ = doc.at(("cases", i))
-        facts = facts_from_document(subdocument(doc, ("cases", i, "facts")), playbook.kb)
+        facts = cases[i]
+        assert isinstance(facts, ClientFacts)
         plan = playbook.plan(facts, "en", START)
         fired = frozenset(f.rule for f in playbook.evaluate(facts).fired)
         failures = tuple(_check(playbook, facts, plan, fired, case["expect"]))
         suite.results.append(CaseResult(case["name"], f"{shown}:{line}", failures, fired,
                                         frozenset(it.step for it in plan.items)))
+
+
+def _case_facts(doc: Document, kb: KB) -> list[ClientFacts | OpsbookError]:
+    """The facts of each case of a test file (shaped as case_shape says), or why the facts loader refuses them."""
+    found: list[ClientFacts | OpsbookError] = []
+    for i in range(len(doc.data["cases"])):
+        try:
+            found.append(facts_from_document(subdocument(doc, ("cases", i, "facts")), kb))
+        except OpsbookError as exc:
+            found.append(exc)
+    return found
+
+
+def case_file_problems(doc: Document, kb: KB) -> list[Problem]:
+    """What is wrong with a rule test file by itself: its shape, then each case's facts. (Which steps,
+    items and rules it names depends on the overlays its cases are planned with.)"""
+    problems = schema.check(doc, case_shape())
+    if problems:
+        return problems
+    return [p for facts in _case_facts(doc, kb) if isinstance(facts, OpsbookError) for p in facts.problems]
 
 
 def run_suite(files: Sequence[tuple[Path, Path]], load: Callable[[tuple[Path, ...]], Playbook],
