@@ -292,6 +292,8 @@ def test_keyboard_alone_makes_the_plan_and_the_interviews_facts_file(
 
 
 def _serious(page: Any) -> list[tuple[str, list[Any]]]:
+    # the theme eases button colours in and out: judge them once the transitions have run
+    page.wait_for_function("document.getAnimations().every(a => a.playState !== 'running')")
     found = page.evaluate("async options => (await axe.run(document, options)).violations", AXE_RULES)
     return [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in found if v["impact"] in ("serious", "critical")]
 
