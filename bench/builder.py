@@ -11,8 +11,9 @@ otherwise. Figures, medians of `--runs` visits:
 
 - the first plan through the `#facts=` hook: from navigation to `window.opsbookPlan` set and
   the plan shown, with where the time went (the page marks each stage with
-  `performance.mark("opsbook-builder:...")`: Pyodide loaded, files fetched, packages
-  unpacked, opsbook imported, playbook unpickled, plan shown);
+  `performance.mark("opsbook-builder:...")`: the page's script started, then in the engine's
+  worker Pyodide loaded, files fetched, packages unpacked, opsbook imported, playbook
+  unpickled, and the plan shown);
 - the first plan through the form: the page opened, the client's name typed and the form
   submitted as soon as it can be, to the plan shown;
 - the same again on a second visit (the browser's cache holds the files);
