@@ -32,7 +32,7 @@ from generator.kb.loader import MAX_BYTES, Document, parse_yaml
 from generator.plan.model import DEFAULT_PRIORITY, PRIORITY_RANK, Plan, Reason
 from generator.plan.planner import Decision, Template, decide
 from generator.plan.playbook import Playbook, load_playbook
-from generator.rules.results import RuleError
+from generator.rules.results import FactError, RuleError
 
 FORMAT = "opsbook-plan-batch/1"
 CHUNK = 25
@@ -213,9 +213,20 @@ def _one(line: int, text: str) -> LineResult:
     except RuleError as exc:
         if hides_a_bug(exc):
             return _crashed(job, line, exc)
-        return _refused(line, (Problem(job.shown, line, 1, str(exc)),))
+        return _refused(line, (_rule_problem(job, line, text, exc),))
     except Exception as exc:  # a bug: reported with the line it was met on
         return _crashed(job, line, exc)
+
+
+def _rule_problem(job: Job, line: int, text: str, exc: RuleError) -> Problem:
+    """A rule error met on this line; a fact the engine refused is located at the fact in the line."""
+    if not isinstance(exc, FactError):
+        return Problem(job.shown, line, 1, str(exc))
+    try:  # read again, as parse_line does to locate problems, only when a fact was refused
+        doc = parse_yaml("\n" * (line - 1) + text, job.shown)
+    except OpsbookError:  # JSON the YAML reader refuses: the line's start
+        doc = Document(job.shown, None, {(): (line, 1)})
+    return exc.problem(doc)
 
 
 def _planned(job: Job, line: int, text: str) -> str:

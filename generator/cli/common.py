@@ -17,9 +17,10 @@ import click
 
 from generator import __version__
 from generator.errors import OpsbookError, Problem, UsageProblem, hides_a_bug
-from generator.rules.results import RuleError
+from generator.rules.results import FactError, RuleError
 
 F = TypeVar("F", bound=Callable[..., Any])
+FACTS_READ = "opsbook.facts"  # the click context's meta key of the facts a command plans (a kb.loader Document)
 
 
 def playbook_root() -> Path:
@@ -92,10 +93,17 @@ def user_errors(func: F) -> F:
         except RuleError as exc:
             if hides_a_bug(exc):
                 raise  # a failure inside the engine is an internal error, with its crash report
-            click.echo(f"opsbook: {exc}", err=True)
+            click.echo(_at_the_fact(exc) or f"opsbook: {exc}", err=True)
             raise SystemExit(1) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def _at_the_fact(exc: RuleError) -> str | None:
+    """A fact the engine refused, located in the facts file the command read (cli/loading.py keeps it)."""
+    context = click.get_current_context(silent=True)
+    doc = context.meta.get(FACTS_READ) if context is not None else None
+    return str(exc.problem(doc)) if isinstance(exc, FactError) and doc is not None else None
 
 
 INTERNAL_ERROR = 3  # the exit code of a bug, as DESIGN.md fixes it

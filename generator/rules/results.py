@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from generator.errors import OpsbookError, Problem
+
+if TYPE_CHECKING:
+    from generator.kb.loader import Document
 
 
 class RuleError(Exception):
@@ -14,6 +18,26 @@ class RuleError(Exception):
 class RuleProblem(OpsbookError, RuleError):
     """A rule error that a rule file causes, located at the rule: reported as `path:line:col: message`
     (an OpsbookError), and still caught wherever rule errors are."""
+
+
+class FactError(RuleError):
+    """A client's fact the engine cannot take (beyond its limits): a mistake in the facts, which a
+    command that read them from a file reports at the fact there, with `hint` saying how to fix it."""
+
+    def __init__(self, fact: str, reason: str, hint: str) -> None:
+        super().__init__(f"fact {fact}: {reason}")
+        self.fact = fact
+        self.reason = reason
+        self.hint = hint
+
+    def __reduce__(self) -> tuple[type[FactError], tuple[str, str, str]]:
+        return FactError, (self.fact, self.reason, self.hint)  # as it was made: a batch worker may send it on
+
+    def problem(self, doc: Document) -> Problem:
+        """The problem at the fact's value in `doc`, the facts as read (at its top when the fact
+        stands nowhere in it, or `doc` keeps no positions)."""
+        path = next((p for p in doc.key_marks if ".".join(map(str, p)) == self.fact), ())
+        return doc.problem(path, f"fact `{self.fact}` cannot go to the rules engine: {self.reason}: {self.hint}")
 
 
 def rule_problem(location: tuple[str, int, int] | None, message: str) -> Problem:

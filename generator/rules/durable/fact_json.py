@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from generator.rules.durable.values import END, MAX_INT, MAX_TEXT, LimitError, Slot, check_value, dumps, hex_text, quote
-from generator.rules.results import RuleError
+from generator.rules.results import FactError
 
 _LAST_ITEM = quote(END) + "]"
 
@@ -27,9 +27,9 @@ def fact_json(slots: Sequence[Slot], facts: Mapping[str, object], sid: str) -> s
         try:
             _WRITERS.get(type(value), _other)(slot, value, parts)
         except LimitError as error:
-            raise RuleError(f"fact {slot.path}: {error}") from None
+            raise FactError(slot.path, str(error), error.hint) from None
         except UnicodeEncodeError:  # met where text is written out as UTF-8 hex, past the fast path's checks
-            raise RuleError(f"fact {slot.path}: text with a lone surrogate (not a character)") from None
+            raise FactError(slot.path, "text with a lone surrogate (not a character)", "remove it") from None
         if slot.p is not None:
             parts.append(slot.flag)
     parts.append("}")
