@@ -31,6 +31,7 @@ else builderPage();
 function engineWorker() {
   const stage = (name) => postMessage({ stage: name, at: performance.timeOrigin + performance.now() });
   const pending = [];
+  let planned = false;
   let serve = (message) => pending.push(message);
   onmessage = (event) => serve(event.data);
 
@@ -74,7 +75,10 @@ with open("/opsbook/playbook.pickle", "rb") as handle:
     try {
       if (method === "plan") {  // the plan and, when there is one, its view: one answer, never another's
         const plan = builder.plan(...args);
-        postMessage({ id, result: { plan, view: plan.startsWith('{"error"') ? null : builder.view() } });
+        const view = plan.startsWith('{"error"') ? null : builder.view();
+        if (view !== null && !planned) stage("planned");  // the first plan made, before the page shows it
+        planned = planned || view !== null;
+        postMessage({ id, result: { plan, view } });
       } else if (method === "download") {
         const proxy = builder.download(...args);
         const bytes = proxy.toJs();
