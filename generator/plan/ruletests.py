@@ -35,6 +35,7 @@ from generator.rules.layer_files import (
     test_folders,
     tests_overlay,
 )
+from generator.rules.results import FactError
 from generator.schemas.ruletests import case_shape
 
 START = dt.date(2026, 1, 5)  # any fixed Monday: cases test content, not dates
@@ -219,15 +220,22 @@ def run_file(path: Path, root: Path, load: Callable[[tuple[Path, ...]], Playbook
     problems += [p for facts in cases if isinstance(facts, OpsbookError) for p in facts.problems]
     if problems:
         raise OpsbookError(problems)
+    refused: list[Problem] = []
     for i, case in enumerate(doc.data["cases"]):
         line, _ = doc.at(("cases", i))
         facts = cases[i]
         assert isinstance(facts, ClientFacts)
-        plan = playbook.plan(facts, "en", START)
-        fired = frozenset(f.rule for f in playbook.evaluate(facts).fired)
+        try:
+            plan = playbook.plan(facts, "en", START)
+            fired = frozenset(f.rule for f in playbook.evaluate(facts).fired)
+        except FactError as exc:  # a fact past the engine's limits: the case's mistake, at the fact
+            refused.append(exc.problem(subdocument(doc, ("cases", i, "facts"))))
+            continue
         failures = tuple(_check(playbook, facts, plan, fired, case["expect"]))
         suite.results.append(CaseResult(case["name"], f"{shown}:{line}", failures, fired,
                                         frozenset(it.step for it in plan.items)))
+    if refused:
+        raise OpsbookError(refused)
 
 
 def _case_facts(doc: Document, kb: KB) -> list[ClientFacts | OpsbookError]:

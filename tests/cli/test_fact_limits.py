@@ -104,3 +104,21 @@ def test_a_fact_error_that_hides_a_bug_is_an_internal_error(playbook: Path, buil
     err = capsys.readouterr().err
     assert "opsbook: internal error (FactError: fact client.name: unsupported value)" in err, err
     assert "a report was written to" in err and "facts.yaml:" not in err
+
+
+def test_a_rule_test_case_past_the_engines_limit_is_reported_at_the_fact(playbook: Path, build_tree,
+                                                                         run_cli) -> None:
+    build_tree(playbook, {"rules/tests/names.yaml": f"""\
+        cases:
+          - name: a name within the limit
+            facts: {{client: {{name: Acme}}, industry: retail}}
+            expect: {{fired: [named-acme]}}
+          - name: a name past it
+            facts:
+              industry: retail
+              client: {{name: {LONG}}}
+            expect: {{fired: [named-acme]}}
+        """})
+    code, _, err = run_cli("rules", "test", "rules/tests/names.yaml", *FOLDERS)
+    assert code == 1 and "Traceback" not in err
+    assert f"rules/tests/names.yaml:8:22: {ADVICE}" in err, err
