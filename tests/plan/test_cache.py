@@ -356,3 +356,38 @@ def test_no_cache_means_nothing_is_read_or_written(folder: Path, monkeypatch: py
 
 def test_the_test_run_keeps_its_cache_out_of_the_home_folder(_private_cache: Path) -> None:
     assert cache.cache_dir() == _private_cache
+
+
+COLLECTOR_SEEN: list[bool] = []
+
+
+def note_collector() -> None:
+    """Unpickled from an entry: notes whether the garbage collector ran during the load."""
+    import gc
+
+    COLLECTOR_SEEN.append(gc.isenabled())
+
+
+class Watch:
+    def __reduce__(self) -> tuple[Callable[[], None], tuple[()]]:
+        return note_collector, ()
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_loading_an_entry_leaves_the_garbage_collector_as_it_found_it(folder: Path, enabled: bool) -> None:
+    import gc
+
+    build = Builds()
+    cached(lambda: "key", build)
+    [entry] = entries(folder)
+    secret = (folder / cache.SECRET_FILE).read_bytes()
+    COLLECTOR_SEEN.clear()
+    try:
+        (gc.enable if enabled else gc.disable)()
+        for payload in (pickle.dumps([Watch()]), pickle.dumps(Unloadable())):
+            entry.write_bytes(cache.MAGIC + cache._tag(secret, entry, payload) + payload)
+            cached(lambda: "key", build)
+            assert gc.isenabled() is enabled  # also after a load that failed
+    finally:
+        gc.enable()
+    assert COLLECTOR_SEEN == [False]  # paused while the entry was read
