@@ -243,7 +243,7 @@ def _load(path: Path, secret: bytes) -> object:
         _discard(path)
         return _MISS
     try:
-        value = _unpickled(payload)
+        value = unpickled(payload)
     except Exception:
         # Signed by us, so not foreign: classes renamed by an upgrade of a dependency, or memory
         # running out, can still fail it in any way. Whatever the cause, building again is right.
@@ -254,7 +254,7 @@ def _load(path: Path, secret: bytes) -> object:
     return value
 
 
-def _unpickled(payload: bytes) -> object:
+def unpickled(payload: bytes) -> object:
     """The value pickled in `payload`, read with the garbage collector paused: unpickling a playbook
     makes some hundred thousand objects, none of them garbage, and the collections they would
     trigger on the way about double the time it takes."""

@@ -12,16 +12,16 @@ import dataclasses
 import datetime as dt
 import functools
 import json
-import pickle
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from generator.errors import OpsbookError
 from generator.facts import ClientFacts, FactValue, facts_from_data, plan_lang
 from generator.interview import Question, facts_text, questions, read_answer, reply
 from generator.kb.model import KB
+from generator.plan.cache import unpickled
 from generator.plan.model import Plan
 from generator.plan.playbook import Playbook
 from generator.render import RENDERERS
@@ -67,7 +67,7 @@ class Builder:
     """One loaded playbook; plans and downloads for facts given as JSON."""
 
     def __init__(self, data: bytes) -> None:
-        bundle: Bundle = pickle.loads(data)  # written by this site's own build
+        bundle = cast(Bundle, unpickled(data))  # written by this site's own build
         install_calendar(bundle)
         engine = make_engine(bundle.ruleset.rules, name="python")
         self.playbook = Playbook(bundle.kb, bundle.ruleset, engine)
