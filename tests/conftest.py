@@ -12,8 +12,14 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, settings
 
 from generator.cli.main import cli
+
+# Property tests judge behaviour, never speed: on a busy machine one example may take longer than
+# hypothesis' default 200 ms deadline, or generating examples may be slow, which would fail a correct test.
+settings.register_profile("opsbook", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("opsbook")
 
 TESTS = Path(__file__).parent
 MINI_KB = TESTS / "validate" / "minikb"
