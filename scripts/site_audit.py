@@ -63,10 +63,29 @@ MATERIAL_ONLY = (
 # incomplete or inapplicable results to collect, which is most of axe's time on a long page).
 AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]},
                "resultTypes": ["violations"]}
-# In dark mode only the colours change (Material swaps its CSS variables; diagrams take theirs
-# from them), so the second pass runs only the rules that look at colours.
-AXE_COLOURS = {"runOnly": {"type": "rule", "values": ["color-contrast", "link-in-text-block"]},
-               "resultTypes": ["violations"]}
+COLOUR_RULES = ["color-contrast", "link-in-text-block"]
+# The rules that look at colours; in dark mode only the colours change (Material swaps its CSS
+# variables; diagrams take theirs from them), so the dark pass runs only these.
+AXE_COLOURS = {"runOnly": {"type": "rule", "values": COLOUR_RULES}, "resultTypes": ["violations"]}
+# AXE_OPTIONS without the colour rules, for a light pass whose colour rules run apart.
+AXE_STRUCTURE = {**AXE_OPTIONS, "rules": {rule: {"enabled": False} for rule in COLOUR_RULES}}
+# axe over the page, or with `limit` (pixels), the page without the article's blocks that start
+# below that line (a table's rows, a list's items): colour contrast, which is most of axe's
+# time, looks at every text, and a long page repeats the same few templates.
+AXE_RUN = """async ([options, limit]) => {
+  const exclude = [];
+  const walk = (element) => {
+    for (const child of element.children) {
+      const box = child.getBoundingClientRect();
+      if (box.top + scrollY > limit) exclude.push(child);
+      else if (box.bottom + scrollY > limit) walk(child);
+    }
+  };
+  const article = document.querySelector('article');
+  if (limit !== null && article) walk(article);
+  const context = exclude.length ? {include: [document], exclude: exclude} : document;
+  return (await axe.run(context, options)).violations;
+}"""
 SERIOUS = ("serious", "critical")
 
 # Ready to check: loaded, checklists set up and (where there are any) the diagrams drawn.
@@ -179,18 +198,26 @@ def pdf_pages(pdf: bytes) -> int:
     return len(re.findall(rb"/Type\s*/Page(?![s\w])", pdf))
 
 
-async def _audit(page: Any, base: str, url: str, printed: bool) -> PageAudit:
+async def _axe(page: Any, options: dict[str, Any], limit: int | None = None) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = await page.evaluate(AXE_RUN, [options, limit])
+    return found
+
+
+async def _audit(page: Any, base: str, url: str, printed: bool, colour_limit: int | None) -> PageAudit:
     started = time.monotonic()
     audit = PageAudit(url)
     await page.set_viewport_size(DESKTOP)
     await page.emulate_media(color_scheme="light")
     await page.goto(base + url, wait_until="load")
     await page.wait_for_function(READY, timeout=60_000)
-    for scheme, material, options in (("light", "default", AXE_OPTIONS), ("dark", "slate", AXE_COLOURS)):
-        await page.emulate_media(color_scheme=scheme)
-        await page.wait_for_function(f"{SCHEME} === '{material}'")
-        found = await page.evaluate("async options => (await axe.run(document, options)).violations", options)
-        audit.axe[scheme] = _violations(found)
+    await page.wait_for_function(f"{SCHEME} === 'default'")
+    if colour_limit is None:
+        audit.axe["light"] = _violations(await _axe(page, AXE_OPTIONS))
+    else:
+        audit.axe["light"] = _violations(await _axe(page, AXE_STRUCTURE) + await _axe(page, AXE_COLOURS, colour_limit))
+    await page.emulate_media(color_scheme="dark")
+    await page.wait_for_function(f"{SCHEME} === 'slate'")
+    audit.axe["dark"] = _violations(await _axe(page, AXE_COLOURS, colour_limit))
     await page.emulate_media(color_scheme="light")
     await page.wait_for_function(f"{SCHEME} === 'default'")
     if printed:  # printing to PDF fires beforeprint, as the browser's Print does (checklists.js opens blocks)
@@ -204,7 +231,7 @@ async def _audit(page: Any, base: str, url: str, printed: bool) -> PageAudit:
 
 
 async def crawl(base: str, urls: Sequence[str], *, workers: int = 2, printed: bool = False,
-                progress: bool = False) -> tuple[list[PageAudit], list[str]]:
+                colour_limit: int | None = None, progress: bool = False) -> tuple[list[PageAudit], list[str]]:
     """Every page of `urls` (relative to `base`) audited in one Chromium, `workers` pages at a time,
     each worker one tab reused from page to page with axe-core injected at each navigation.
     Returns the audits in the order of `urls` and the requests made to other hosts."""
@@ -243,7 +270,7 @@ async def crawl(base: str, urls: Sequence[str], *, workers: int = 2, printed: bo
             while not queue.empty():
                 n = queue.get_nowait()
                 errors.clear()
-                audit = await _audit(page, base, urls[n], printed)
+                audit = await _audit(page, base, urls[n], printed, colour_limit)
                 audit.errors = list(errors)
                 audits[n] = audit
                 if progress:
