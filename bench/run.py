@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from scale import synthetic_playbook  # noqa: E402  (after the path is set)
 
-from generator.facts import load_facts  # noqa: E402
+from generator.facts.client import load_facts  # noqa: E402
 from generator.plan.playbook import load_playbook  # noqa: E402
 from generator.rules.durable import host as durable_host  # noqa: E402
 from generator.rules.durable.fact_json import fact_json  # noqa: E402
@@ -69,7 +69,7 @@ _KEEP: list[object] = []
 def engines(runs: int) -> Row:
     """Evaluate only, per client: the pure-Python back end against the durable one."""
     from generator.rules.durable.engine import Engine
-    from generator.rules.python_engine import PythonEngine
+    from generator.rules.python.level_functions import PythonEngine
 
     playbook = load_playbook(ROOT / "kb", ROOT / "rules")
     durable, python = Engine(playbook.ruleset.rules), PythonEngine(playbook.ruleset.rules)

@@ -54,7 +54,7 @@ from unittest import mock
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from generator.facts import ClientFacts, load_facts  # noqa: E402  (after the path is set)
+from generator.facts.client import ClientFacts, load_facts  # noqa: E402  (after the path is set)
 from generator.plan import planner  # noqa: E402
 from generator.plan.calendar import WorkCalendar  # noqa: E402
 from generator.plan.planner import Template, Timing, decide  # noqa: E402

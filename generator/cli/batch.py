@@ -11,11 +11,11 @@ from pathlib import Path
 
 import click
 
-from generator.batch import LATEST_START, Job, LineResult, count_lines, iter_lines, run_batch
 from generator.cli.common import DATE, default_kb, default_rules, playbook_folders, report_crash, user_errors
 from generator.cli.help import LANG_HELP, examples
 from generator.cli.progress import Counter, counter
 from generator.kb.documents import shown_path
+from generator.plan.batch import LATEST_START, Job, LineResult, count_lines, iter_lines, run_batch
 
 PIECE = 1 << 20  # bytes of output gathered before a write
 
@@ -44,7 +44,7 @@ def batch(lines: Path, output: Path | None, force: bool, jobs: int, full: bool, 
 
     Each result is an `opsbook-plan-batch/1` record (the rules' decisions for that client), or
     with --full a whole `opsbook-plan/1` plan."""
-    from generator.output import check_target
+    from generator.core.files import check_target
 
     if output is not None:
         check_target(output, replace=force, exists="file exists: add --force to overwrite it")
@@ -112,7 +112,7 @@ def _joined(texts: list[str]) -> bytes:
 
 
 def _write(output: Path | None, pieces: Iterator[bytes], replace: bool) -> None:
-    from generator.output import write_atomic_pieces, write_stdout_pieces
+    from generator.core.files import write_atomic_pieces, write_stdout_pieces
 
     if output is None:
         write_stdout_pieces(pieces)

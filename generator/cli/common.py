@@ -16,8 +16,8 @@ from typing import Any, TypeVar
 import click
 
 from generator import __version__
-from generator.errors import OpsbookError, Problem, UsageProblem, hides_a_bug
-from generator.rules.results import FactError, RuleError
+from generator.core.errors import OpsbookError, Problem, UsageProblem, hides_a_bug
+from generator.rules.meaning.results import FactError, RuleError
 
 F = TypeVar("F", bound=Callable[..., Any])
 FACTS_READ = "opsbook.facts"  # the click context's meta key of the facts a command plans (a kb.loader Document)
@@ -58,7 +58,7 @@ class IsoDate(click.ParamType):
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> dt.date:
         if isinstance(value, dt.date):
             return value
-        from generator.facts import LATEST_DATE, iso_day
+        from generator.facts.client import LATEST_DATE, iso_day
 
         day = iso_day(str(value))
         if day is None:
@@ -125,7 +125,7 @@ def crash_text(details: str, argv: Sequence[str]) -> str:
 
 def write_crash_report(details: str, argv: Sequence[str]) -> Path:
     """Write a crash report to a new file (the temp folder when the cache folder fails); return its path."""
-    from generator.output import write_private
+    from generator.core.files import write_private
 
     name = f"crash-{dt.datetime.now():%Y%m%d-%H%M%S}-{os.getpid()}.txt"
     data = crash_text(details, argv).encode("utf-8", "replace")

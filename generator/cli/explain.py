@@ -29,7 +29,7 @@ def explain(facts: Path, item_id: str | None, overlays: tuple[Path, ...], lang: 
     from generator.plan.explain import explain_item, explain_plan
 
     playbook, client = facts_and_playbook(facts, kb_dir or default_kb(), rules_dir or default_rules(), overlays)
-    from generator.facts import plan_lang
+    from generator.facts.client import plan_lang
 
     plan = playbook.plan(client, plan_lang(client, lang), client.start_date or dt.date.today())
     lines = explain_item(playbook, client, plan, item_id) if item_id else explain_plan(playbook, plan)

@@ -26,9 +26,9 @@ def interview(output: Path | None, lang: str, plain: bool, force: bool) -> None:
 
     Type < to go back a question; every answer is shown for review before anything is written.
     Answers may be piped in, one per line, ending with an empty line that confirms the review."""
-    from generator.interview import WORDS, frontend
-    from generator.interview import interview as conduct
-    from generator.output import check_target, write_atomic, write_stdout
+    from generator.core.files import check_target, write_atomic, write_stdout
+    from generator.facts.interview import WORDS, frontend
+    from generator.facts.interview import interview as conduct
     from generator.plan.playbook import load_kb
 
     exists = "file exists: add --force to overwrite it"

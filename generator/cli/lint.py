@@ -19,7 +19,7 @@ from generator.cli.help import examples
 def lint(kb_dir: Path | None, rules_dir: Path | None, strict: bool, stamp: bool) -> None:
     """Unreachable steps and items, rules that never fire or are shadowed, unused facts,
     RACI and translation problems."""
-    from generator.lint import lint as run
+    from generator.plan.lint import lint as run
 
     if stamp:
         _stamp(kb_dir or default_kb(), rules_dir or default_rules())
@@ -34,8 +34,8 @@ def lint(kb_dir: Path | None, rules_dir: Path | None, strict: bool, stamp: bool)
 
 def _stamp(kb_dir: Path, rules_dir: Path) -> None:
     from generator.kb.documents import yaml_files
-    from generator.translations import stamp_files
-    from generator.validate import rule_folders
+    from generator.kb.translations import stamp_files
+    from generator.plan.playbook_check import rule_folders
 
     # Each folder as validate reads it: a pack linked from elsewhere is stamped where it lives.
     roots = [kb_dir, *rule_folders(rules_dir)]

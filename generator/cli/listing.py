@@ -9,7 +9,7 @@ import click
 from generator.cli.common import default_kb, default_rules, playbook_folders, user_errors
 from generator.cli.help import LANG_HELP, examples
 
-KINDS = ("roles", "steps", "items", "rules", "facts", "kpis")  # generator.listing.KINDS, without loading it
+KINDS = ("roles", "steps", "items", "rules", "facts", "kpis")  # generator.plan.listing.KINDS, without loading it
 
 
 @click.command("list", epilog=examples(
@@ -47,7 +47,7 @@ def list_(kind: str, lang: str, fmt: str, overlays: tuple[Path, ...], kb_dir: Pa
     values [{id, name}], min, max, required, derived; kpis unit,
     direction, min, max, warning, critical, domain. Keys are only added,
     never renamed or removed."""
-    from generator.listing import as_json, as_text, listing
+    from generator.plan.listing import as_json, as_text, listing
     from generator.plan.playbook import load_playbook
 
     rules_root = rules_dir or default_rules()

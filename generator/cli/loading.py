@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from generator.cli.common import FACTS_READ
-from generator.facts import ClientFacts, facts_document, facts_from_document
+from generator.facts.client import ClientFacts, facts_document, facts_from_document
 from generator.kb.documents import shown_path
 from generator.plan.playbook import Playbook, load_playbook
 

@@ -63,7 +63,7 @@ def cli() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; return its exit code: 0 success, 1 bad input, 2 usage, 3 internal error."""
-    from generator.output import guarded_stdout
+    from generator.core.files import guarded_stdout
 
     with guarded_stdout():
         code = _run(argv)
@@ -72,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run(argv: list[str] | None) -> int:
     from generator.cli.common import crashed, report
-    from generator.errors import OpsbookError
+    from generator.core.errors import OpsbookError
 
     try:
         cli.main(args=argv, prog_name="opsbook")
@@ -98,8 +98,8 @@ def _exit_code(code: object) -> int:
 def _flushed(code: int) -> int:
     """Flush what standard output still holds: output that never arrives is a failed run."""
     from generator.cli.common import report
-    from generator.errors import OpsbookError
-    from generator.output import stdout_failed
+    from generator.core.errors import OpsbookError
+    from generator.core.files import stdout_failed
 
     try:
         sys.stdout.flush()

@@ -12,7 +12,7 @@ import click
 
 from generator.cli.common import DATE, default_kb, default_rules, playbook_folders, report, user_errors
 from generator.cli.help import LANG_HELP, examples
-from generator.errors import OpsbookError, Problem
+from generator.core.errors import OpsbookError, Problem
 from generator.render import GROUPINGS, View
 
 if TYPE_CHECKING:
@@ -147,19 +147,19 @@ def plan_request(facts: Path, overlays: tuple[Path, ...], fmt: str | None, lang:
 
 def make_plan(request: PlanRequest) -> None:
     """Plan, then write: to standard output, or to the output file (merged with its ticks on --update)."""
-    from generator.output import check_target
+    from generator.core.files import check_target
 
     output, replace = request.output, request.update or request.force
     existed = output is not None and check_target(output, replace=replace, exists=_EXISTS)
     from generator.cli.loading import facts_and_playbook
 
     playbook, client = facts_and_playbook(request.facts, request.kb_dir, request.rules_dir, request.overlays)
-    from generator.facts import plan_lang
+    from generator.facts.client import plan_lang
 
     result = playbook.plan(client, plan_lang(client, request.lang), request.start)
     if output is not None and existed and request.update:
         result = _merge(result, output, request.fmt, request.force)
-    from generator.output import write_atomic, write_stdout
+    from generator.core.files import write_atomic, write_stdout
     from generator.render import RENDERERS
 
     if output is None:
@@ -179,7 +179,7 @@ def _batch(lines: Path, output: Path | None, jobs: int, full: bool, lang: str | 
     if laid_out:
         raise click.UsageError("--group-by and --window lay out a Markdown plan, not the JSON lines --batch "
                                "writes: leave them out")
-    from generator.output import check_target
+    from generator.core.files import check_target
 
     if output is not None:
         check_target(output, replace=replace, exists="file exists: add --force to overwrite it")

@@ -9,8 +9,8 @@ import click
 
 from generator.cli.common import default_kb, default_rules, playbook_folders, report, user_errors
 from generator.cli.help import examples
-from generator.errors import errors_only
-from generator.validate import validate_playbook
+from generator.core.errors import errors_only
+from generator.plan.playbook_check import validate_playbook
 
 
 @click.command(epilog=examples("opsbook validate", "opsbook validate --strict",

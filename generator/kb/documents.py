@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator.errors import OpsbookError, Problem
+from generator.core.errors import OpsbookError, Problem
 from generator.kb.loader import Document, JsonPath, inside, load_yaml, read_bytes
 
 # Section key of a KB file -> the kind of element its entries are.

@@ -22,7 +22,7 @@ from typing import Any
 
 import yaml
 
-from generator.errors import OpsbookError, Problem, file_kind
+from generator.core.errors import OpsbookError, Problem, file_kind
 
 MAX_BYTES = 1024 * 1024
 MAX_DEPTH = 64

@@ -9,7 +9,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from generator.errors import Problem
+from generator.core.errors import Problem
 from generator.kb.loader import Document
 from generator.schemas import patterns
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.errors import Problem, errors_only
+from generator.core.errors import Problem, errors_only
 from generator.kb import schema
-from generator.kb.build import build_kb
-from generator.kb.checks import CHECKS, KIND_NAMES
+from generator.kb.cross_checks import CHECKS, KIND_NAMES
 from generator.kb.documents import Index, digest, entries_of, load_all, shown_path, yaml_files
+from generator.kb.freeze import build_kb
 from generator.kb.loader import Document
 from generator.kb.model import KB
 

@@ -14,7 +14,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from generator.errors import OpsbookError, Problem
+from generator.core.errors import OpsbookError, Problem
 from generator.kb import schema
 from generator.kb.loader import Document, JsonPath, parse_json, parse_yaml, read_text
 from generator.plan.model import MAX_PLAN_BYTES

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from generator.errors import OpsbookError, suggest
-from generator.facts import ClientFacts
+from generator.core.errors import OpsbookError, suggest
+from generator.facts.client import ClientFacts
 from generator.plan.model import Plan, PlanItem, Reason
 from generator.plan.playbook import Playbook
 from generator.plan.whynot import candidates, misses, smallest_change
 from generator.plan.wording import OPS, condition, show
-from generator.render.labels import PRIORITY_NAMES
+from generator.render.plan_labels import PRIORITY_NAMES
 from generator.rules.model import Rule
 
 WORDS = {

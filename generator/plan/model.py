@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import NamedTuple
 
-from generator.rules.results import Match
+from generator.rules.meaning.results import Match
 
 FORMAT = "opsbook-plan/1"
 MAX_PLAN_BYTES = 16 * 1024 * 1024  # an earlier plan read back (--update, diff): 40 times the biggest we write

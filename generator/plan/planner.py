@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from generator.facts import ClientFacts
+from generator.facts.client import ClientFacts
 from generator.kb.model import HORIZONS, KB, Item, Role
 from generator.plan.calendar import DEFAULT_COUNTRY, WorkCalendar
 from generator.plan.model import (
@@ -30,7 +30,7 @@ from generator.plan.model import (
 )
 from generator.plan.schedule import Schedule, Task, schedule
 from generator.plan.staffing import Staffing, staffing
-from generator.rules.results import Evaluation
+from generator.rules.meaning.results import Evaluation
 from generator.rules.ruleset import RuleSet
 
 RECURRENCE = {"once": None, "weekly": "FREQ=WEEKLY", "monthly": "FREQ=MONTHLY",

@@ -9,14 +9,14 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from generator.errors import OpsbookError
-from generator.facts import ClientFacts
+from generator.core.errors import OpsbookError
+from generator.facts.client import ClientFacts
 from generator.kb.model import KB
 from generator.plan.cache import cached, fingerprint
 from generator.plan.model import Plan
 from generator.plan.planner import Catalogue, Template, build_plan, catalogue, template
 from generator.rules.backends import RulesEngine, make_engine
-from generator.rules.results import Evaluation
+from generator.rules.meaning.results import Evaluation
 from generator.rules.ruleset import RuleSet
 
 if TYPE_CHECKING:

@@ -7,7 +7,7 @@ import dataclasses
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from generator.errors import OpsbookError, Problem
+from generator.core.errors import OpsbookError, Problem
 from generator.plan.model import Plan, Revision
 
 PREFIX = "cannot read the earlier plan: "

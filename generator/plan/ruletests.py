@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator.errors import OpsbookError, Problem, suggest
-from generator.facts import ClientFacts, facts_from_document
+from generator.core.errors import OpsbookError, Problem, suggest
+from generator.facts.client import ClientFacts, facts_from_document
 from generator.kb import schema
 from generator.kb.documents import shown_path, yaml_files
 from generator.kb.loader import Document, JsonPath, load_yaml
@@ -35,8 +35,8 @@ from generator.rules.layer_files import (
     test_folders,
     tests_overlay,
 )
-from generator.rules.results import FactError
-from generator.schemas.ruletests import case_shape
+from generator.rules.meaning.results import FactError
+from generator.schemas.ruletests_schema import case_shape
 
 START = dt.date(2026, 1, 5)  # any fixed Monday: cases test content, not dates
 

@@ -13,12 +13,12 @@ from dataclasses import dataclass
 
 from generator.kb.model import KB
 from generator.plan.planner import Catalogue
+from generator.rules.meaning.reference import evaluate_reference
+from generator.rules.meaning.results import Evaluation, Match, RuleError
+from generator.rules.meaning.semantics import explain
 from generator.rules.model import Leaf, Rule, leaves
 from generator.rules.operators import OPERATORS, Subject
-from generator.rules.python_engine import PythonEngine
-from generator.rules.reference import evaluate_reference
-from generator.rules.results import Evaluation, Match, RuleError
-from generator.rules.semantics import explain
+from generator.rules.python.level_functions import PythonEngine
 
 Facts = Mapping[str, object]
 Change = tuple[str, object]  # (fact, new value); None removes the fact

@@ -7,7 +7,7 @@ import datetime as dt
 import io
 
 from generator.plan.model import Plan, PlanItem
-from generator.render.labels import HORIZON_NAMES, LABELS, PRIORITY_NAMES, RECURRENCE_NAMES, STATUS, number
+from generator.render.plan_labels import HORIZON_NAMES, LABELS, PRIORITY_NAMES, RECURRENCE_NAMES, STATUS, number
 from generator.render.text import why
 
 COLUMNS = ("id", "phase", "step", "item", "owner", "covers", "priority", "horizon", "starts", "due", "effort",

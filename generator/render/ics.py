@@ -17,7 +17,7 @@ import hashlib
 from collections.abc import Mapping
 
 from generator.plan.model import Plan, PlanItem, Revision
-from generator.render.labels import LABELS, number
+from generator.render.plan_labels import LABELS, number
 from generator.render.read_ics import HASH, MAX_SEQUENCE
 from generator.render.text import owner_text, why
 

@@ -9,10 +9,10 @@ from collections.abc import Callable, Sequence
 
 from generator.plan.model import PRIORITY_RANK, Plan, PlanItem
 from generator.render import View
-from generator.render.labels import LABELS, PRIORITY_NAMES, RECURRENCE_NAMES, counted, dates, number
 from generator.render.mdsummary import summary
+from generator.render.plan_labels import LABELS, PRIORITY_NAMES, RECURRENCE_NAMES, counted, dates, number
 from generator.render.text import md_text, owner_text, why_md
-from generator.render.timeline import WINDOWS, by_start, owners, window_of
+from generator.render.windows import WINDOWS, by_start, owners, window_of
 
 
 def _meta(item: PlanItem, lang: str) -> str:

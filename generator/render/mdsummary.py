@@ -8,8 +8,8 @@ from collections.abc import Sequence
 
 from generator.plan.model import Plan, PlanItem, Target
 from generator.plan.wording import show
-from generator.render.labels import LABELS, TARGET_OPS, counted, dates, md, number
-from generator.render.timeline import FIRST_DAYS, Days, by_start, load, owners, work
+from generator.render.plan_labels import LABELS, TARGET_OPS, counted, dates, md, number
+from generator.render.windows import FIRST_DAYS, Days, by_start, load, owners, work
 
 MAX_CRITICAL = 5  # more would push the first 30 days off the first screen
 MAX_NAMED = 3  # items named per person; the rest are counted

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from generator.errors import Problem
+from generator.core.errors import Problem
 from generator.plan.model import Revision
 from generator.plan.progress import Progress, lost_tick, progress, unreadable
 

@@ -7,10 +7,10 @@ import json
 import re
 from typing import Any
 
-from generator.errors import OpsbookError
+from generator.core.errors import OpsbookError
 from generator.kb.loader import parse_json
 from generator.plan.progress import Progress, lost_tick, prefixed, progress, unreadable
-from generator.render.labels import ticked
+from generator.render.plan_labels import ticked
 
 
 def _done(value: Any) -> bool | None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import re
 
-from generator.errors import Problem
+from generator.core.errors import Problem
 from generator.plan.progress import Progress, lost_tick, progress, unreadable
-from generator.render.labels import LABELS
+from generator.render.plan_labels import LABELS
 
 # a list marker, then a box of up to three characters that is not a link's text: `[x](url)`
 _TASK = re.compile(r"^[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]*\[([^\]]{0,3})\](?!\()(.*)$")

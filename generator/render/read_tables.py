@@ -9,10 +9,10 @@ import re
 import zipfile
 from collections.abc import Sequence
 
-from generator.errors import OpsbookError, Problem
+from generator.core.errors import OpsbookError, Problem
 from generator.plan.model import MAX_PLAN_BYTES
 from generator.plan.progress import Progress, lost_tick, progress, unreadable
-from generator.render.labels import LABELS, STATUS, ticked
+from generator.render.plan_labels import LABELS, STATUS, ticked
 
 ID_HEADERS = frozenset(words["id"] for words in LABELS.values())
 STATUS_HEADERS = frozenset(words["status"] for words in LABELS.values())

@@ -6,7 +6,7 @@ from __future__ import annotations
 import importlib
 from pathlib import Path
 
-from generator.errors import OpsbookError
+from generator.core.errors import OpsbookError
 from generator.kb.loader import read_text
 from generator.plan.model import MAX_PLAN_BYTES
 from generator.plan.progress import Progress, prefixed, unreadable

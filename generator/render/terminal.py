@@ -19,10 +19,10 @@ from rich.text import Text
 
 from generator.plan.model import PRIORITY_RANK, Plan, PlanItem
 from generator.render import View
-from generator.render.labels import LABELS, PRIORITY_NAMES, RECURRENCE_NAMES, counted, dates, number
 from generator.render.mdsummary import MAX_CRITICAL
+from generator.render.plan_labels import LABELS, PRIORITY_NAMES, RECURRENCE_NAMES, counted, dates, number
 from generator.render.text import owner_text
-from generator.render.timeline import FIRST_DAYS, WINDOWS, Days, by_start, load, owners, window_of, work
+from generator.render.windows import FIRST_DAYS, WINDOWS, Days, by_start, load, owners, window_of, work
 
 # The words only this view says; every language has the same keys (a test keeps them equal).
 WORDS = {

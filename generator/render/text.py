@@ -9,7 +9,7 @@ from collections.abc import Iterable
 
 from generator.plan.model import PlanItem
 from generator.plan.wording import condition
-from generator.render.labels import LABELS, md
+from generator.render.plan_labels import LABELS, md
 
 # A web or mail address as GitHub's Markdown links it by itself (its "extended autolinks"):
 # ASCII characters a URL may hold, so the address ends at a space, an angle bracket, a

@@ -24,7 +24,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from generator.plan.model import Plan, PlanItem
 from generator.render.csvplan import COLUMNS, Cell, header, kpi_names, safe_cell, values
-from generator.render.labels import STATUS, number
+from generator.render.plan_labels import STATUS, number
 from generator.render.text import fitted, longest_word, why
 from generator.render.xlsxload import load_sheet
 

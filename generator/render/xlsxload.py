@@ -11,9 +11,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from generator.plan.model import Plan
-from generator.render.labels import LABELS
+from generator.render.plan_labels import LABELS
 from generator.render.text import display_width, fitted, longest_word
-from generator.render.timeline import Days, Segment, load, months, owners, work
+from generator.render.windows import Days, Segment, load, months, owners, work
 
 FIRST_MONTH_COLUMN = 4  # after owner, people and plan work per working day
 OVER = PatternFill("solid", start_color="FFC7CE", end_color="FFC7CE")  # the spreadsheet programs' "bad" red

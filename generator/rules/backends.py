@@ -2,7 +2,7 @@
 
 Two back ends give the same results (the differential test compares them): `durable`,
 the rules compiled into durable_rules, and `python`, the rules compiled into plain
-Python functions (generator.rules.python_engine). durable runs where its C core
+Python functions (generator.rules.python.level_functions). durable runs where its C core
 imports; the pure-Python back end runs everywhere. `OPSBOOK_ENGINE=durable|python`
 chooses one; by default durable where it imports, pure Python otherwise.
 """
@@ -14,9 +14,9 @@ from collections.abc import Mapping, Sequence
 from functools import cache
 from typing import TYPE_CHECKING, Protocol
 
-from generator.errors import Problem, UsageProblem
+from generator.core.errors import Problem, UsageProblem
+from generator.rules.meaning.results import Evaluation
 from generator.rules.model import Rule
-from generator.rules.results import Evaluation
 
 if TYPE_CHECKING:
     from generator.rules.durable.program import Program
@@ -69,7 +69,7 @@ def make_engine(rules: Sequence[Rule], program: Program | None = None, name: str
     """A ready engine for these rules; `program`, the durable compilation made before (e.g.
     cached), spares the durable back end compiling them again."""
     if chosen(name) == "python":
-        from generator.rules.python_engine import PythonEngine
+        from generator.rules.python.level_functions import PythonEngine
 
         return PythonEngine(rules)
     from generator.rules.durable.engine import Engine

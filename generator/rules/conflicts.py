@@ -1,6 +1,6 @@
 """Rules that set one derived fact to different values and can fire for the same client.
 
-At plan time such a pair refuses that client's plan (chaining.py); validation finds the pair
+At plan time such a pair refuses that client's plan (meaning/chaining.py); validation finds the pair
 beforehand, from the conditions alone. When a condition reads derived facts, whether both
 rules can really fire depends on other rules, so the pair is only a warning.
 """
@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from generator.errors import Problem
+from generator.core.errors import Problem
 from generator.rules.kinds import same
 from generator.rules.logic import satisfiable
+from generator.rules.meaning.results import rule_problem
 from generator.rules.model import All, Rule, facts_read
-from generator.rules.results import rule_problem
 
 
 def set_conflicts(rules: Sequence[Rule]) -> Iterator[Problem]:

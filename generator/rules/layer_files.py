@@ -13,7 +13,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.errors import OpsbookError, Problem, UsageProblem, suggest
+from generator.core.errors import OpsbookError, Problem, UsageProblem, suggest
 from generator.kb import schema
 from generator.kb.documents import load_all, shown_path, yaml_files
 from generator.kb.loader import Document, load_yaml

@@ -12,14 +12,14 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from generator.errors import OpsbookError, Problem, suggest
+from generator.core.errors import OpsbookError, Problem, suggest
 from generator.kb.documents import digest
 from generator.kb.loader import Document, JsonPath
 from generator.kb.model import KB
-from generator.rules.check import RuleChecker
 from generator.rules.layer_files import Layer, read_layers
 from generator.rules.model import Rule, rule_from_data
 from generator.rules.overlay_items import client_items
+from generator.rules.rule_checks import RuleChecker
 from generator.rules.ruleset import RuleSet
 
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from generator.errors import Problem, suggest
-from generator.kb.build import text
-from generator.kb.checks import check_cycles
+from generator.core.errors import Problem, suggest
+from generator.kb.cross_checks import check_cycles
 from generator.kb.documents import Entry, Index
+from generator.kb.freeze import text
 from generator.kb.loader import Document
 from generator.kb.model import KB, Item
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sys
 
-from generator.schemas.build import stale, write
+from generator.schemas.schema_files import stale, write
 
 
 def main(argv: list[str]) -> int:

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-from generator.errors import OpsbookError, Problem
+from generator.core.errors import OpsbookError, Problem
+from generator.core.files import cannot_write, check_folder, staged_folder, swap_folder
 from generator.kb.documents import shown_path
-from generator.output import cannot_write, check_folder, staged_folder, swap_folder
 
 # In every site opsbook builds: a folder with it may be replaced whole by the next build.
 MARKER = ".opsbook-site"

@@ -13,8 +13,8 @@ from pathlib import Path
 from generator.plan.playbook import load_playbook
 from generator.site import builder_assets, builder_form, nav
 from generator.site.content import SiteContent
-from generator.site.labels import LANGS
 from generator.site.page import Page
+from generator.site.page_labels import LANGS
 from generator.site.paths import in_lang
 
 

@@ -29,7 +29,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import generator
-from generator.errors import OpsbookError, Problem
+from generator.core.errors import OpsbookError, Problem
 from generator.kb.model import KB
 from generator.plan import calendar
 from generator.plan.cache import cache_dir
@@ -217,7 +217,7 @@ def _prune(folder: Path) -> None:
 
 
 def _countries() -> frozenset[str]:
-    from generator.facts import _countries
+    from generator.facts.client import _countries
 
     return _countries()
 

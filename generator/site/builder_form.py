@@ -9,9 +9,9 @@ import datetime as dt
 import html
 from collections.abc import Iterator
 
-from generator.facts import FactValue
-from generator.interview import WORDS as INTERVIEW
-from generator.interview import Question, allowed, options, questions
+from generator.facts.client import FactValue
+from generator.facts.interview import WORDS as INTERVIEW
+from generator.facts.interview import Question, allowed, options, questions
 from generator.kb.model import KB
 
 PATH = "builder/index.md"

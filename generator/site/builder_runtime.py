@@ -17,9 +17,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, cast
 
-from generator.errors import OpsbookError
-from generator.facts import ClientFacts, FactValue, facts_from_data, plan_lang
-from generator.interview import Question, facts_text, questions, read_answer, reply
+from generator.core.errors import OpsbookError
+from generator.facts.client import ClientFacts, FactValue, facts_from_data, plan_lang
+from generator.facts.interview import Question, facts_text, questions, read_answer, reply
 from generator.kb.model import KB
 from generator.plan.cache import unpickled
 from generator.plan.model import Plan
@@ -49,7 +49,7 @@ class Bundle:
 
 def install_calendar(bundle: Bundle) -> None:
     """Answer the calendar questions from the bundle where it can, from holidays otherwise."""
-    from generator import facts
+    from generator.facts import client as facts
     from generator.plan import calendar
 
     # straight from the library: the playbook cache's files need os.link, which Pyodide lacks

@@ -7,14 +7,14 @@ from collections.abc import Iterator
 from posixpath import basename, splitext
 
 from generator.kb.model import Text
-from generator.render.labels import PRIORITY_NAMES
+from generator.render.plan_labels import PRIORITY_NAMES
 from generator.rules.model import Rule
 from generator.site import paths
 from generator.site.conditions import describe, fact_label, value_text
 from generator.site.escape import md
-from generator.site.labels import vocab
 from generator.site.markup import Ctx, bullets, heading, join, search_boost
 from generator.site.page import Page, SiteData
+from generator.site.page_labels import vocab
 
 INTRO = {
     "zh": "规则根据客户的[业务事实]({facts})裁剪计划：条件成立时，规则把步骤或清单项加入计划、"

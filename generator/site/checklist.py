@@ -7,8 +7,8 @@ from collections.abc import Iterable
 from generator.kb.model import Item
 from generator.site import paths
 from generator.site.escape import md
-from generator.site.labels import vocab
 from generator.site.markup import Ctx
+from generator.site.page_labels import vocab
 
 BREAK = "  \n    "  # a hard line break that stays inside the list item
 

@@ -9,16 +9,16 @@ import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from generator.errors import OpsbookError, Problem
-from generator.facts import load_facts
+from generator.core.errors import OpsbookError, Problem
+from generator.core.files import MAX_NAME, safe_filename
+from generator.facts.client import load_facts
 from generator.kb.documents import shown_path
 from generator.kb.model import KB
-from generator.output import MAX_NAME, safe_filename
 from generator.plan.playbook import Playbook
 from generator.rules.backends import make_engine
 from generator.rules.ruleset import RuleSet
-from generator.site.labels import LANGS
 from generator.site.page import ClientPlan
+from generator.site.page_labels import LANGS
 
 _GLOB = re.compile(r"[*?\[]")
 

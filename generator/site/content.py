@@ -7,15 +7,15 @@ import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.errors import OpsbookError, Problem, errors_only
+from generator.core.errors import OpsbookError, Problem, errors_only
 from generator.kb.model import KB
 from generator.kb.validate import validate_kb
 from generator.rules.layers import load_ruleset
 from generator.rules.model import Rule
 from generator.site import downloads, nav, reading, tooltips, words
 from generator.site.clients import client_plans, facts_files, published_path
-from generator.site.labels import LANGS
 from generator.site.page import Page, SiteData
+from generator.site.page_labels import LANGS
 from generator.site.registry import generate
 
 

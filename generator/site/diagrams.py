@@ -11,8 +11,8 @@ from itertools import pairwise
 
 from generator.kb.model import KB, Phase, Step, Text
 from generator.site.escape import mermaid_lines
-from generator.site.labels import vocab
 from generator.site.layout import Edge, pinned_rows, rows, wrap
+from generator.site.page_labels import vocab
 
 MAX_STEPS = 8  # a phase with more steps is drawn as sub-flows of about this many at most
 SUB_FLOW = 6

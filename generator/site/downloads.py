@@ -15,8 +15,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from generator.kb.model import Template
 from generator.site import paths
 from generator.site.escape import cjk_text
-from generator.site.labels import label
 from generator.site.page import SiteData
+from generator.site.page_labels import label
 
 FOLDER = "reference/downloads"
 WIDTHS = (24, 48, 40, 48)  # field, what to write, example, your entry (in widths of `0`)

@@ -21,7 +21,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import File, Files
 
-from generator.errors import OpsbookError
+from generator.core.errors import OpsbookError
 from generator.kb.documents import shown_path
 from generator.site import builder, reading, searchindex
 from generator.site.content import Clients, SiteContent, site_content

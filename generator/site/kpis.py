@@ -7,9 +7,9 @@ from collections.abc import Iterator
 from generator.kb.model import Kpi
 from generator.site import paths
 from generator.site.escape import md
-from generator.site.labels import vocab
 from generator.site.markup import Ctx, bullets, heading, join
 from generator.site.page import Page, SiteData
+from generator.site.page_labels import vocab
 
 INTRO = {
     "zh": "比率一律用小数表示（0.05 即 5%）。阈值是“坏的一侧”的典型预警线和严重线，"

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from generator.kb.model import KB, Text
 from generator.site import paths
 from generator.site.escape import cjk_text, md
-from generator.site.labels import label
+from generator.site.page_labels import label
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,8 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from generator.kb.model import Text
-from generator.site.labels import LANGS
 from generator.site.page import Page
+from generator.site.page_labels import LANGS
 from generator.site.paths import in_lang
 
 LANGUAGE_NAMES = {"zh": "中文", "en": "English"}

@@ -13,15 +13,15 @@ from html import escape
 
 from generator.plan.model import PRIORITY_RANK, Plan, PlanItem, Reason
 from generator.plan.wording import condition
-from generator.render.labels import LABELS, PRIORITY_NAMES, RECURRENCE_NAMES, dates
-from generator.render.timeline import WINDOWS, by_start, window_of
+from generator.render.plan_labels import LABELS, PRIORITY_NAMES, RECURRENCE_NAMES, dates
+from generator.render.windows import WINDOWS, by_start, window_of
 from generator.site import paths, timeline
 from generator.site.checklist import BREAK, title
 from generator.site.conditions import fact_label, value_text
 from generator.site.escape import md
-from generator.site.labels import label
 from generator.site.markup import Ctx, bullets, heading, join, table
 from generator.site.page import ClientPlan, Page, SiteData
+from generator.site.page_labels import label
 
 INTRO = {
     "zh": "每位客户的计划由其事实文件和规则生成，并说明每一项为什么在计划中。构建网站时用 "

@@ -8,9 +8,9 @@ from collections.abc import Iterator
 from generator.kb.model import Phase
 from generator.site import paths
 from generator.site.escape import md
-from generator.site.labels import vocab
 from generator.site.markup import Ctx, bullets, heading, join, table
 from generator.site.page import Page, SiteData
+from generator.site.page_labels import vocab
 
 
 def _legend(ctx: Ctx) -> str:

@@ -8,9 +8,9 @@ from generator.kb.model import Step
 from generator.site import paths
 from generator.site.checklist import tasks
 from generator.site.escape import md
-from generator.site.labels import vocab
 from generator.site.markup import Ctx, bullets, heading, join, table
 from generator.site.page import Page, SiteData
+from generator.site.page_labels import vocab
 
 
 def _raci(ctx: Ctx, step: Step) -> str:

@@ -8,9 +8,9 @@ from generator.kb.model import Fact
 from generator.site import paths
 from generator.site.escape import md
 from generator.site.kpis import number
-from generator.site.labels import vocab
 from generator.site.markup import Ctx, bullets, heading, join, table
 from generator.site.page import Page, SiteData
+from generator.site.page_labels import vocab
 
 INTRO = {
     "zh": "规则根据这些事实为客户裁剪计划；`opsbook interview` 的问题和事实文件的格式"

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator.batch import compact_from_plan
-from generator.facts import load_facts
+from generator.facts.client import load_facts
+from generator.plan.batch import compact_from_plan
 
 ROOT = Path(__file__).parents[2]
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))

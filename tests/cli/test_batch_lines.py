@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator.batch import Job, compact_from_plan, run_batch
-from generator.facts import load_facts
+from generator.facts.client import load_facts
+from generator.plan.batch import Job, compact_from_plan, run_batch
 
 ROOT = Path(__file__).parents[2]
 COFFEE = ROOT / "examples" / "coffee-chain.yaml"

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator.batch import CHUNK, IN_FLIGHT, Job, iter_lines, run_batch
-from generator.errors import OpsbookError
-from generator.output import write_atomic_pieces
+from generator.core.errors import OpsbookError
+from generator.core.files import write_atomic_pieces
+from generator.plan.batch import CHUNK, IN_FLIGHT, Job, iter_lines, run_batch
 
 ROOT = Path(__file__).parents[2]
 COFFEE = json.dumps(yaml.safe_load((ROOT / "examples" / "coffee-chain.yaml").read_text(encoding="utf-8")),

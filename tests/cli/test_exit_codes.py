@@ -12,7 +12,7 @@ import pytest
 import generator.kb.schema
 from generator import __version__
 from generator.cli.main import main
-from generator.rules.results import RuleError
+from generator.rules.meaning.results import RuleError
 
 
 @pytest.fixture

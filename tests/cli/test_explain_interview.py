@@ -6,7 +6,7 @@ from pathlib import Path
 
 import yaml
 
-from generator.facts import load_facts
+from generator.facts.client import load_facts
 
 ROOT = Path(__file__).parents[2]
 CONSULTING = str(ROOT / "examples" / "consulting-firm.yaml")

@@ -14,7 +14,7 @@ import generator.rules.durable.engine
 from generator.cli.main import main
 from generator.kb.loader import Document
 from generator.rules.durable.values import MAX_TEXT
-from generator.rules.results import FactError
+from generator.rules.meaning.results import FactError
 
 LONG = "a" * (MAX_TEXT + 1)
 ADVICE = (f"fact `client.name` cannot go to the rules engine: text longer than {MAX_TEXT} characters: "

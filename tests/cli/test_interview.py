@@ -21,8 +21,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator.facts import facts_from_data, load_facts, plan_lang, typed_number
-from generator.interview import WORDS, next_working_day
+from generator.facts.client import facts_from_data, load_facts, plan_lang, typed_number
+from generator.facts.interview import WORDS, next_working_day
 
 ROOT = Path(__file__).parents[2]
 BLANK_KPIS = [""] * 8
@@ -263,7 +263,7 @@ def test_plan_does_not_import_the_interview(tmp_path: Path) -> None:
     probe = ("import json, sys\nfrom generator.cli.main import main\n"
              f"assert main(['plan', 'examples/coffee-chain.yaml', '-o', {str(tmp_path / 'plan.md')!r}]) == 0\n"
              "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in "
-             "('questionary', 'prompt_toolkit') or m == 'generator.interview')))")
+             "('questionary', 'prompt_toolkit') or m == 'generator.facts.interview')))")
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=ROOT)
     assert json.loads(result.stdout.splitlines()[-1]) == []
 

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.errors import Problem
-from generator.lint import lint
-from generator.translations import text_hash
+from generator.core.errors import Problem
+from generator.kb.translations import text_hash
+from generator.plan.lint import lint
 
 ROOT = Path(__file__).parents[2]
 RunCli = Callable[..., tuple[int, str, str]]
@@ -226,8 +226,8 @@ def _named(playbook, ids: dict[str, str]) -> dict[str, object]:
 
 
 def test_the_same_work_at_the_same_cadence_is_reported_with_its_cadence(playbook) -> None:
-    from generator.facts import load_facts
-    from generator.lint_duplicates import duplicate_work
+    from generator.facts.client import load_facts
+    from generator.plan.lint_duplicates import duplicate_work
 
     plan = playbook.plan(load_facts(ROOT / "examples" / "saas-idea.yaml", playbook.kb), "en")
     monthly = {"evaluation.kpi-review.review-meeting": "w", "evaluation.financial-review.cash": "w"}
@@ -242,7 +242,7 @@ def test_similar_pairs_finds_exactly_what_comparing_every_pair_finds() -> None:
     import itertools
     import random
 
-    from generator.lint_duplicates import jaccard, similar_pairs
+    from generator.plan.lint_duplicates import jaccard, similar_pairs
 
     rng = random.Random(7)
     for _ in range(50):
@@ -260,6 +260,6 @@ def test_similar_pairs_finds_exactly_what_comparing_every_pair_finds() -> None:
     ("每月编制预算执行偏差报告", "每周编制预算执行偏差报告", "zh", True),
     ("编制品牌视觉与语言规范", "更新品牌视觉与语言规范", "zh", False)])
 def test_titles_compare_by_their_words_not_their_cadence(a: str, b: str, lang: str, alike: bool) -> None:
-    from generator.lint_duplicates import TITLE_SIMILAR, jaccard, words
+    from generator.plan.lint_duplicates import TITLE_SIMILAR, jaccard, words
 
     assert (jaccard(words(a, lang), words(b, lang)) >= TITLE_SIMILAR) is alike

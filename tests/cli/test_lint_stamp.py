@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator.translations import text_hash
+from generator.kb.translations import text_hash
 
 GLOSSARY = ("glossary:\n  - id: alpha\n    term: {zh: 甲, en: Alpha, }\n"
             "    definition:\n      zh: 甲乙\n      en: A and B\n")

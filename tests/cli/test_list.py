@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator.listing import FORMAT, KINDS, WORDS, cells
+from generator.plan.listing import FORMAT, KINDS, WORDS, cells
 from generator.plan.playbook import load_playbook
 
 ROOT = Path(__file__).parents[2]

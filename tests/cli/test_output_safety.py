@@ -18,8 +18,8 @@ from typing import Any
 import pytest
 import yaml
 
-from generator.errors import OpsbookError
-from generator.output import check_target, write_atomic
+from generator.core.errors import OpsbookError
+from generator.core.files import check_target, write_atomic
 
 ROOT = Path(__file__).parents[2]
 COFFEE = str(ROOT / "examples" / "coffee-chain.yaml")

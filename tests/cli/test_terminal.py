@@ -21,7 +21,7 @@ from rich.console import Console
 import generator.cli.plan
 import generator.render.terminal
 from generator.plan.playbook import load_playbook
-from generator.render.labels import LABELS, PRIORITY_NAMES
+from generator.render.plan_labels import LABELS, PRIORITY_NAMES
 from generator.render.terminal import WORDS
 
 ROOT = Path(__file__).parents[2]

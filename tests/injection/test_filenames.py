@@ -1,4 +1,4 @@
-"""File names made from input (`generator.output.safe_filename`) never leave their folder.
+"""File names made from input (`generator.core.files.safe_filename`) never leave their folder.
 
 No CLI command names an output file after its input yet: `plan -o`, `interview -o` and
 `plan --batch -o` write where the user says. The site's client pages will (`site build
@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.output import MAX_NAME, safe_filename
+from generator.core.files import MAX_NAME, safe_filename
 
 SAFE = re.compile(r"^[\w-]+$")
 RESERVED = {"con", "prn", "aux", "nul", *(f"com{n}" for n in range(10)), *(f"lpt{n}" for n in range(10))}

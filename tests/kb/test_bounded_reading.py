@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.errors import OpsbookError
+from generator.core.errors import OpsbookError
 from generator.kb.loader import inside, load_yaml, read_bytes, read_text
 
 CORPUS = Path(__file__).parents[1] / "corpus" / "base"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.errors import OpsbookError
+from generator.core.errors import OpsbookError
 from generator.kb import loader
 from generator.kb.loader import MAX_BYTES, MAX_DEPTH, MAX_NODES, load_yaml, parse_yaml
 

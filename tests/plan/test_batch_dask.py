@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator.batch import Job, plan_lines
 from generator.kb.documents import shown_path
+from generator.plan.batch import Job, plan_lines
 
 distributed = pytest.importorskip("dask.distributed")
 bag = pytest.importorskip("dask.bag")

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.facts import load_facts
-from generator.kb.checks import CORE_FACTS
+from generator.facts.client import load_facts
+from generator.kb.cross_checks import CORE_FACTS
 from generator.kb.model import DOMAINS, PHASES, PRIORITIES
 from generator.plan.calendar import WorkCalendar
 from generator.plan.model import PRIORITY_RANK, Plan

@@ -18,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.facts import facts_from_data, load_facts
+from generator.facts.client import facts_from_data, load_facts
 from generator.plan.model import PRIORITY_RANK, Plan
 from generator.plan.planner import PERIOD
 from generator.plan.schedule import MAX_RECURRING_SHARE

@@ -11,11 +11,11 @@ from typing import Any
 
 import pytest
 
-from generator.facts import facts_from_data, load_facts
+from generator.facts.client import facts_from_data, load_facts
 from generator.plan.model import Plan
 from generator.plan.targets import NEGATED, plan_targets
 from generator.render import RENDERERS
-from generator.rules.results import Match
+from generator.rules.meaning.results import Match
 
 ROOT = Path(__file__).parents[2]
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))

@@ -16,13 +16,13 @@ from types import MappingProxyType
 
 import pytest
 
-from generator.facts import load_facts
+from generator.facts.client import load_facts
 from generator.plan.explain import explain_item
 from generator.plan.playbook import Playbook
 from generator.plan.whynot import candidates, included, smallest_change
+from generator.rules.meaning.semantics import explain
 from generator.rules.model import Action, All, Any_, Condition, Leaf, Not, Rule, condition_from_data
-from generator.rules.python_engine import PythonEngine
-from generator.rules.semantics import explain
+from generator.rules.python.level_functions import PythonEngine
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))

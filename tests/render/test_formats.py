@@ -13,12 +13,12 @@ import pytest
 from icalendar import Calendar
 from openpyxl import load_workbook
 
-from generator.facts import facts_from_data, load_facts
+from generator.facts.client import facts_from_data, load_facts
 from generator.kb.schema import load_schema
 from generator.plan.model import Plan
 from generator.render import RENDERERS
 from generator.render.csvplan import COLUMNS
-from generator.render.labels import LABELS
+from generator.render.plan_labels import LABELS
 
 ROOT = Path(__file__).parents[2]
 HOSTILE = "=HYPERLINK(\"http://x\")<script>alert(1)</script> **bold** [x](y)"

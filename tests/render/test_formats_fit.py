@@ -17,12 +17,12 @@ from icalendar import Calendar
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from generator.facts import load_facts
+from generator.facts.client import load_facts
 from generator.plan.model import Plan, PlanItem
 from generator.render import RENDERERS
 from generator.render.csvplan import COLUMNS
 from generator.render.ics import calendar
-from generator.render.labels import LABELS
+from generator.render.plan_labels import LABELS
 from generator.render.read_ics import read
 from generator.render.text import display_width, md_text
 from generator.render.xlsx import CAPS

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.facts import load_facts
+from generator.facts.client import load_facts
 from generator.render import RENDERERS
 
 ROOT = Path(__file__).parents[2]

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from generator.facts import load_facts
+from generator.facts.client import load_facts
 from generator.plan.model import PRIORITY_RANK, Plan
 from generator.render import RENDERERS, View
-from generator.render.labels import LABELS
-from generator.render.timeline import WINDOWS
+from generator.render.plan_labels import LABELS
+from generator.render.windows import WINDOWS
 
 ROOT = Path(__file__).parents[2]
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from generator.facts import load_facts
+from generator.facts.client import load_facts
 from generator.plan.model import Plan
 from generator.plan.progress import Progress
 from generator.render import RENDERERS

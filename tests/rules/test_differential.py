@@ -18,10 +18,10 @@ from strategies import fact_dicts, rule_sets
 
 from generator.rules.backends import durable_available
 from generator.rules.durable.splitting import DURABLE, Budget
+from generator.rules.meaning.reference import evaluate_reference
+from generator.rules.meaning.results import Evaluation, RuleError
 from generator.rules.model import Rule
-from generator.rules.python_engine import PythonEngine
-from generator.rules.reference import evaluate_reference
-from generator.rules.results import Evaluation, RuleError
+from generator.rules.python.level_functions import PythonEngine
 
 if TYPE_CHECKING:
     from generator.rules.durable.engine import Engine

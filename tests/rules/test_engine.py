@@ -26,9 +26,9 @@ from strategies import fact_dicts, rule_sets
 
 from generator.rules.durable import host as durable_host
 from generator.rules.durable.engine import Engine
+from generator.rules.meaning.reference import evaluate_reference
+from generator.rules.meaning.results import Evaluation, Match, RuleError
 from generator.rules.model import Action, All, Any_, Condition, Leaf, Not, Op, Rule
-from generator.rules.reference import evaluate_reference
-from generator.rules.results import Evaluation, Match, RuleError
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -12,14 +12,14 @@ import durable_rules_engine
 import pytest
 
 from generator.cli.main import main
-from generator.errors import OpsbookError
+from generator.core.errors import OpsbookError
 from generator.rules.durable import compiler
 from generator.rules.durable import fact_json as wire
 from generator.rules.durable.compiler import compile_rules
 from generator.rules.durable.engine import Engine
 from generator.rules.durable.values import LimitError, check_value
+from generator.rules.meaning.results import RuleError
 from generator.rules.model import Action, Leaf, Rule
-from generator.rules.results import RuleError
 
 TESTS = Path(__file__).parents[1]
 FACTS = TESTS / "corpus" / "base" / "facts.yaml"

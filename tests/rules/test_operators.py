@@ -14,14 +14,14 @@ from generator.kb.model import KB
 from generator.kb.schema import load_schema
 from generator.plan.wording import condition
 from generator.rules.backends import durable_available
-from generator.rules.check import OPS, OPS_BY_TYPE, RuleChecker
 from generator.rules.logic import satisfiable
+from generator.rules.meaning.reference import evaluate_reference
+from generator.rules.meaning.semantics import holds
 from generator.rules.model import OPS as MODEL_OPS
 from generator.rules.model import Action, All, Any_, Leaf, Not, Rule, condition_from_data, fold, leaves_negated
 from generator.rules.operators import NAMES, OPERATORS, Subject, says, schema_properties
-from generator.rules.python_engine import PythonEngine
-from generator.rules.reference import evaluate_reference
-from generator.rules.semantics import holds
+from generator.rules.python.level_functions import PythonEngine
+from generator.rules.rule_checks import OPS, OPS_BY_TYPE, RuleChecker
 from generator.site.conditions import describe
 
 # For each operator: a fact of the shipped KB it applies to, a value to test, a value of the
@@ -181,8 +181,7 @@ def test_the_condition_visitor_pushes_not_down_to_the_leaves() -> None:
 def test_the_kpi_targets_and_lint_take_the_cleared_side_of_a_flag_from_the_table() -> None:
     """A flag `kpi op level` is cleared on the far side of its level: the operator's opposite, whose
     bound is on the other side and open where the flag's is closed."""
-    from generator import lint
-    from generator.plan import targets
+    from generator.plan import lint, targets
 
     bounded = {name: op for name, op in OPERATORS.items() if op.bound is not None}
     assert set(bounded) == {"lt", "le", "gt", "ge"}
@@ -200,7 +199,7 @@ def test_a_kpi_flag_sets_the_target_the_table_says(op: str) -> None:
     """Each operator with a bound flags a KPI and sets the opposite as its target; the others flag none."""
     from generator.plan.model import Reason
     from generator.plan.targets import _flags
-    from generator.rules.results import Match
+    from generator.rules.meaning.results import Match
 
     reason = Reason("r", "base", "Rule", (Match("kpis.complaint_rate", op, 0.03, 0.05),))
     found = [(flag.kpi, flag.op, flag.level) for flag in _flags(reason)]

@@ -6,11 +6,11 @@ import pytest
 from hypothesis import given, settings
 from strategies import conditions, fact_dicts
 
+from generator.rules.meaning.derived_order import Level, schedule
+from generator.rules.meaning.reference import evaluate_reference, explain, holds
+from generator.rules.meaning.results import Match, RuleError
+from generator.rules.meaning.semantics import matched
 from generator.rules.model import Action, All, Any_, Condition, Leaf, Not, Rule, rule_from_data
-from generator.rules.reference import evaluate_reference, explain, holds
-from generator.rules.results import Match, RuleError
-from generator.rules.semantics import matched
-from generator.rules.strata import Level, schedule
 
 
 def rule(rid: str, when: Condition | None, sets: dict[str, object] | None = None) -> Rule:

@@ -13,13 +13,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.errors import OpsbookError
-from generator.facts import facts_document, facts_from_document, unique_keys
+from generator.core.errors import OpsbookError
+from generator.facts.client import facts_document, facts_from_document, unique_keys
 from generator.kb import schema
 from generator.kb.loader import Document
 from generator.kb.model import KB
 from generator.kb.validate import validate_kb
-from generator.schemas.facts import facts_schema
+from generator.schemas.facts_schema import facts_schema
 
 ROOT = Path(__file__).parents[2]
 CORPUS = ROOT / "tests" / "corpus"

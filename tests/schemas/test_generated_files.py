@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from generator.schemas import __main__ as command
-from generator.schemas.build import as_text, generated, stale, write
+from generator.schemas.schema_files import as_text, generated, stale, write
 
 SCHEMAS = Path(__file__).parents[2] / "generator" / "schemas"
 GENERATED = generated()

@@ -17,11 +17,11 @@ from typing import Any
 import pytest
 import yaml
 
-from generator.errors import OpsbookError
+from generator.core.errors import OpsbookError
 from generator.kb import schema
 from generator.kb.loader import load_yaml
 from generator.kb.validate import validate_kb
-from generator.schemas.ruletests import ruletests_schema
+from generator.schemas.ruletests_schema import ruletests_schema
 
 ROOT = Path(__file__).parents[2]
 CORPUS = ROOT / "tests" / "corpus"

@@ -10,7 +10,7 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.facts import NUMBER_TEXT
+from generator.facts.client import NUMBER_TEXT
 from generator.schemas import patterns
 
 BOUNDS = [Decimal(b) for b in ("0", "1", "0.05", "1.5", "-1", "-100", "100", "10", "-365", "730", "1000000",

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
-from generator.errors import OpsbookError
+from generator.core.errors import OpsbookError
 from generator.plan.diff_input import plan_schema, read_plan
 
 ROOT = Path(__file__).parents[2]

@@ -13,12 +13,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
-from generator.errors import OpsbookError
+from generator.core.errors import OpsbookError
 from generator.kb import schema
 from generator.kb.loader import Document, load_yaml
 from generator.kb.validate import validate_kb
-from generator.rules.check import RuleChecker
 from generator.rules.operators import schema_properties
+from generator.rules.rule_checks import RuleChecker
 
 ROOT = Path(__file__).parents[2]
 SHIPPED = json.loads((ROOT / "generator" / "schemas" / "rules.schema.json").read_text(encoding="utf-8"))

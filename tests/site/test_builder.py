@@ -22,7 +22,7 @@ from click.testing import CliRunner
 from sitetools import ROOT, Tab
 
 from generator.cli.main import cli
-from generator.interview import questions
+from generator.facts.interview import questions
 from generator.kb.model import KB, Fact
 
 CASES = 120

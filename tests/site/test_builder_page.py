@@ -17,11 +17,11 @@ import pytest
 from click.testing import CliRunner
 from sitetools import ROOT, Built
 
-from generator import facts as facts_module
 from generator.cli.main import cli
-from generator.errors import OpsbookError
-from generator.interview import WORDS as INTERVIEW
-from generator.interview import allowed, options, questions, read_answer
+from generator.core.errors import OpsbookError
+from generator.facts import client as facts_module
+from generator.facts.interview import WORDS as INTERVIEW
+from generator.facts.interview import allowed, options, questions, read_answer
 from generator.kb.model import KB
 from generator.plan import calendar
 from generator.plan.playbook import load_playbook

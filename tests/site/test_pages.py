@@ -12,9 +12,9 @@ from sitetools import ROOT
 
 from generator.kb.model import KB
 from generator.site import downloads, paths
-from generator.site.labels import vocab
 from generator.site.nav import HANDWRITTEN, site_nav
 from generator.site.page import Page, SiteData
+from generator.site.page_labels import vocab
 from generator.site.registry import generate
 
 LINK = re.compile(r"\]\(([^)\s]+)\)")

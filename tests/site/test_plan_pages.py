@@ -15,7 +15,7 @@ import markdown
 import pytest
 from sitetools import ROOT
 
-from generator.errors import OpsbookError
+from generator.core.errors import OpsbookError
 from generator.kb.model import KB
 from generator.rules.layers import load_ruleset
 from generator.site import catalogue, paths, plans, timeline

@@ -1,6 +1,6 @@
 """Compile rules into durable_rules rulesets ("shards") within durable's limits.
 
-Rules are grouped by chaining level (strata.py); within a level, their pieces
+Rules are grouped by chaining level (meaning/derived_order.py); within a level, their pieces
 (splitting.py) are packed into shards so that no ruleset exceeds durable's tables and
 no fact has more than 255 properties. Rules whose condition is constant never reach
 durable: always-true ones fire in Python, never-true ones are dropped. A rule beyond
@@ -11,16 +11,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from generator.errors import Problem
+from generator.core.errors import Problem
 from generator.rules.durable.condition_nodes import lower
 from generator.rules.durable.nodes import FALSE, TRUE, TYPE_TEST, Cost, Node, conj, paths, to_durable
 from generator.rules.durable.program import CompiledLevel, Piece, Program, Shard
 from generator.rules.durable.splitting import DURABLE, Budget, pattern_cost, split
 from generator.rules.durable.values import LimitError, Slot, check_value
 from generator.rules.kinds import kind
+from generator.rules.meaning.derived_order import Level, schedule
+from generator.rules.meaning.results import RuleProblem, rule_problem
 from generator.rules.model import Rule, leaves
-from generator.rules.results import RuleProblem, rule_problem
-from generator.rules.strata import Level, schedule
 
 MAX_PROPERTIES = 240  # per fact; durable allows 255, `t`, `sid` and `id` included (error 302)
 

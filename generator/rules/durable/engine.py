@@ -5,7 +5,7 @@ is deleted afterwards whatever happens. Every pattern starts with the type test
 `t == "c"` (negations stay behind it), and a catch-all rule keeps durable from
 refusing a fact nothing else matches. The action of every rule only notes that it
 fired (`cap` makes durable hand all of a rule's matches to one call); chaining,
-conflicts and explanations happen in Python (chaining.py, proof.py).
+conflicts and explanations happen in Python (meaning/chaining.py, meaning/match_explainers.py).
 """
 
 from __future__ import annotations
@@ -15,12 +15,12 @@ import weakref
 from collections.abc import Mapping, Sequence, Set
 from typing import TYPE_CHECKING
 
-from generator.rules.chaining import settle
 from generator.rules.durable import host as durable_host
 from generator.rules.durable.fact_json import fact_json
+from generator.rules.meaning.chaining import settle
+from generator.rules.meaning.match_explainers import prover
+from generator.rules.meaning.results import Evaluation, Firing, Match, RuleError
 from generator.rules.model import Rule
-from generator.rules.proof import prover
-from generator.rules.results import Evaluation, Firing, Match, RuleError
 
 if TYPE_CHECKING:
     # Imported when compiling only: a cached Program starts an engine without them.

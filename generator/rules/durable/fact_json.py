@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from generator.rules.durable.values import END, MAX_INT, MAX_TEXT, LimitError, Slot, check_value, dumps, hex_text, quote
-from generator.rules.results import FactError
+from generator.rules.meaning.results import FactError
 
 _LAST_ITEM = quote(END) + "]"
 

@@ -12,8 +12,8 @@ from types import MappingProxyType
 
 from generator.rules.durable.nodes import Cost
 from generator.rules.durable.values import Slot
+from generator.rules.meaning.derived_order import Level
 from generator.rules.model import Rule
-from generator.rules.strata import Level
 
 
 @dataclass(frozen=True)

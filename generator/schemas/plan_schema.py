@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from generator.facts import LANGS
+from generator.facts.client import LANGS
 from generator.kb.model import DOMAINS, HORIZONS, PHASES, PRIORITIES
 from generator.plan.model import FORMAT
 from generator.schemas import patterns

@@ -15,9 +15,9 @@ from collections.abc import Callable, Mapping, Sequence, Set
 from dataclasses import dataclass
 
 from generator.rules.kinds import kind, same
+from generator.rules.meaning.derived_order import Level
+from generator.rules.meaning.results import RuleProblem, rule_problem
 from generator.rules.model import Rule
-from generator.rules.results import RuleProblem, rule_problem
-from generator.rules.strata import Level
 
 # fire(level index, facts) -> indices of the level's rules whose condition holds
 Fire = Callable[[int, Mapping[str, object]], Set[int]]

@@ -1,5 +1,5 @@
 """The facts schema, derived from the KB's fact vocabulary and from the very definitions the facts
-loader (generator/facts.py) normalises with: what one accepts, the other accepts.
+loader (generator/facts/client.py) normalises with: what one accepts, the other accepts.
 
 A facts file may leave any question unanswered (`null`), write a choice as people do
 (`Food Service`), a yes/no as `yes` or `是`, a number as text (`"20"`), one choice where a list is
@@ -10,7 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from generator.facts import BOOL_WORDS, HIDDEN_CHARACTERS, MAP_TYPES, MAX_NUMBER, NUMBER_TEXT, _countries
+from generator.facts.client import BOOL_WORDS, HIDDEN_CHARACTERS, MAP_TYPES, MAX_NUMBER, NUMBER_TEXT, _countries
 from generator.kb.loader import control_character
 from generator.kb.model import KB, Fact
 from generator.schemas import patterns

@@ -26,13 +26,13 @@ from multiprocessing.pool import AsyncResult
 from pathlib import Path
 from typing import Any, BinaryIO, NamedTuple
 
-from generator.errors import OpsbookError, Problem, file_kind, hides_a_bug
-from generator.facts import LATEST_DATE, ClientFacts, facts_from_document, plan_lang, unique_keys
+from generator.core.errors import OpsbookError, Problem, file_kind, hides_a_bug
+from generator.facts.client import LATEST_DATE, ClientFacts, facts_from_document, plan_lang, unique_keys
 from generator.kb.loader import MAX_BYTES, Document, parse_yaml
 from generator.plan.model import DEFAULT_PRIORITY, PRIORITY_RANK, Plan, Reason
 from generator.plan.planner import Decision, Template, decide
 from generator.plan.playbook import Playbook, load_playbook
-from generator.rules.results import FactError, RuleError
+from generator.rules.meaning.results import FactError, RuleError
 
 FORMAT = "opsbook-plan-batch/1"
 CHUNK = 25

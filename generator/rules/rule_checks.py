@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from generator.errors import Problem, suggest
+from generator.core.errors import Problem, suggest
 from generator.kb.loader import Document, JsonPath
 from generator.kb.model import KB
 from generator.rules.operators import NAMES, OPERATORS, applicable

@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Iterator
 
-from generator.errors import Problem, suggest
+from generator.core.errors import Problem, suggest
 from generator.kb.documents import Entry, Index
 from generator.kb.model import PHASES
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from generator.errors import OpsbookError, Problem
+from generator.core.errors import OpsbookError, Problem
 
 if TYPE_CHECKING:
     from generator.kb.loader import Document

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from generator.rules.chaining import Outcome, settle
+from generator.rules.meaning.chaining import Outcome, settle
+from generator.rules.meaning.derived_order import schedule
+from generator.rules.meaning.results import Evaluation, Firing
+from generator.rules.meaning.semantics import Explanation, explain, holds, matched
 from generator.rules.model import Rule
-from generator.rules.results import Evaluation, Firing
-from generator.rules.semantics import Explanation, explain, holds, matched
-from generator.rules.strata import schedule
 
 __all__ = ["Explanation", "evaluate_reference", "evaluation", "explain", "holds"]
 

@@ -12,13 +12,13 @@ FOLDER = Path(__file__).parent
 def generated(kb_dir: Path | None = None) -> dict[str, dict[str, Any]]:
     """Each generated schema, from the KB in `kb_dir` (the playbook's own by default)."""
     from generator.cli.common import default_kb
-    from generator.errors import OpsbookError
+    from generator.core.errors import OpsbookError
     from generator.kb.validate import validate_kb
-    from generator.schemas.facts import facts_schema
-    from generator.schemas.overlay import overlay_schema
-    from generator.schemas.plan import plan_schema
-    from generator.schemas.rules import rules_schema
-    from generator.schemas.ruletests import ruletests_schema
+    from generator.schemas.facts_schema import facts_schema
+    from generator.schemas.overlay_schema import overlay_schema
+    from generator.schemas.plan_schema import plan_schema
+    from generator.schemas.rules_schema import rules_schema
+    from generator.schemas.ruletests_schema import ruletests_schema
 
     result = validate_kb(kb_dir or default_kb())
     if result.kb is None:

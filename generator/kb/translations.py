@@ -11,10 +11,10 @@ from pathlib import Path
 
 import yaml
 
-from generator.errors import OpsbookError, Problem
+from generator.core.errors import OpsbookError, Problem
+from generator.core.files import write_atomic
 from generator.kb.documents import shown_path
 from generator.kb.loader import inside, parse_yaml, read_text
-from generator.output import write_atomic
 
 
 def text_hash(zh: str) -> str:

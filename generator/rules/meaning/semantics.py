@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
+from generator.rules.meaning.results import Match
 from generator.rules.model import Condition, Leaf, fold
 from generator.rules.operators import NAMES, OPERATORS
-from generator.rules.results import Match
 
 Facts = Mapping[str, object]
 _TESTS = {name: op.test for name, op in OPERATORS.items()}

@@ -1,5 +1,5 @@
 """The rule test case schema, from the definitions `opsbook rules test` uses: each case's `facts`
-is a facts file as the facts schema (facts.py here, from the KB's fact vocabulary) states it,
+is a facts file as the facts schema (facts_schema.py here, from the KB's fact vocabulary) states it,
 embedded; expectations name steps, items and rules by their IDs, and priorities by the plan's levels."""
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ from functools import cache
 from typing import Any
 
 from generator.kb.model import KB, PRIORITIES
-from generator.schemas.facts import facts_schema
-from generator.schemas.rules import SLUG
+from generator.schemas.facts_schema import facts_schema
+from generator.schemas.rules_schema import SLUG
 
 RULETESTS_ID = "https://opsbook.dev/schemas/ruletests.schema.json"
 FACTS = "facts"  # the $defs entry holding the facts schema

@@ -23,9 +23,9 @@ from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
 import yaml
 
-from generator.errors import OpsbookError
-from generator.facts import LATEST_DATE, FactValue, facts_from_data, normalise, typed_number
-from generator.kb.checks import CORE_KPIS
+from generator.core.errors import OpsbookError
+from generator.facts.client import LATEST_DATE, FactValue, facts_from_data, normalise, typed_number
+from generator.kb.cross_checks import CORE_KPIS
 from generator.kb.model import KB, Fact, Text
 
 if TYPE_CHECKING:

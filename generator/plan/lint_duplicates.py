@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
-from generator.errors import OpsbookError, Problem
+from generator.core.errors import OpsbookError, Problem
 from generator.kb.documents import shown_path, yaml_files
 from generator.kb.model import Item, Text
 from generator.plan.model import Plan, PlanItem

@@ -8,7 +8,7 @@ from typing import Any
 
 from generator.kb.model import PRIORITIES
 from generator.rules.layer_files import OVERRIDABLE
-from generator.schemas.rules import SLUG, action_properties
+from generator.schemas.rules_schema import SLUG, action_properties
 
 OVERLAY_ID = "https://opsbook.dev/schemas/overlay.schema.json"
 LAYER_NAME = "^(base|packs/[a-z0-9][a-z0-9-]*)$"

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-from generator.errors import OpsbookError, Problem, errors_only
+from generator.core.errors import OpsbookError, Problem, errors_only
 from generator.kb import schema
 from generator.kb.documents import Index, load_all, shown_path, yaml_files
 from generator.kb.model import KB
@@ -30,7 +30,7 @@ from generator.rules.layer_files import (
 )
 from generator.rules.layers import build_ruleset, load_ruleset
 from generator.rules.ruleset import RuleSet
-from generator.schemas.ruletests import case_shape
+from generator.schemas.ruletests_schema import case_shape
 
 
 @dataclass(frozen=True)

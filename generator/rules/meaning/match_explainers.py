@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 
+from generator.rules.meaning.results import Match
+from generator.rules.meaning.semantics import leaf_holds
 from generator.rules.model import Condition, Leaf, fold
-from generator.rules.results import Match
-from generator.rules.semantics import leaf_holds
 
 Facts = Mapping[str, object]
 Tester = Callable[[Facts], bool]  # holds(part, facts), negated where the part is

@@ -16,12 +16,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence, Set
 
-from generator.rules.chaining import settle
+from generator.rules.meaning.chaining import settle
+from generator.rules.meaning.derived_order import schedule
+from generator.rules.meaning.match_explainers import prover
+from generator.rules.meaning.results import Evaluation, Firing
 from generator.rules.model import Condition, Leaf, Rule, fold
 from generator.rules.operators import OPERATORS
-from generator.rules.proof import prover
-from generator.rules.results import Evaluation, Firing
-from generator.rules.strata import schedule
 
 # one level's compiled test: given the facts' `get`, the indices of its rules that hold
 _LevelTest = Callable[[Callable[[str], object]], list[int]]

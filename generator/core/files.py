@@ -24,7 +24,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from types import FrameType
 
-from generator.errors import OpsbookError, Problem, file_kind
+from generator.core.errors import OpsbookError, Problem, file_kind
 
 TEMP_MARK = ".opsbook-tmp-"
 # `.NAME.opsbook-tmp-XXXXXXXX`: what a killed run (kill -9) leaves behind, recognisably ours.

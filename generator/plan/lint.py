@@ -1,6 +1,6 @@
 """`lint`: quality warnings a consultant acts on, beyond what validation refuses: unreachable
 items, rules that never fire or are shadowed, unused facts and KPIs, KPI comparisons on a KPI's
-good side, one piece of work done twice (generator.lint_duplicates), translations (of the KB and
+good side, one piece of work done twice (generator.plan.lint_duplicates), translations (of the KB and
 of every rule layer: base, packs and client overlays)."""
 
 from __future__ import annotations
@@ -11,11 +11,12 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from generator.errors import Problem
+from generator.core.errors import Problem
 from generator.kb.documents import Index
 from generator.kb.loader import Document, JsonPath
 from generator.kb.model import KB, Kpi
-from generator.lint_duplicates import (
+from generator.kb.translations import text_hash
+from generator.plan.lint_duplicates import (
     duplicate_work,
     example_files,
     example_plans,
@@ -24,14 +25,13 @@ from generator.lint_duplicates import (
 )
 from generator.plan.model import Plan
 from generator.plan.planner import Catalogue, catalogue
+from generator.plan.playbook_check import validate_playbook
 from generator.plan.targets import NEGATED
 from generator.plan.wording import show
 from generator.rules.layer_files import overlay_folders, read_layers
 from generator.rules.logic import implies, satisfiable
 from generator.rules.model import Condition, Leaf, Rule, leaves, leaves_negated
 from generator.rules.ruleset import RuleSet
-from generator.translations import text_hash
-from generator.validate import validate_playbook
 
 # Facts that describe the client for the plan's heading, not for rules to test.
 # Facts the planner reads (names, dates, staffing, calendar), not the rules.
@@ -179,7 +179,7 @@ def translations(docs: Iterable[Document]) -> Iterator[Problem]:
 
 def work_done_twice(kb_dir: Path, rules_dir: Path, ruleset: RuleSet, cat: Catalogue) -> Iterator[Problem]:
     """Plan every example of the playbook (each once) and report work its plan does twice."""
-    from generator.facts import load_facts
+    from generator.facts.client import load_facts
     from generator.plan.playbook import load_playbook
 
     playbook = load_playbook(kb_dir, rules_dir)

@@ -14,7 +14,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from generator.errors import OpsbookError, Problem, suggest
+from generator.core.errors import OpsbookError, Problem, suggest
 from generator.kb.loader import Document, JsonPath, control_character, parse_yaml, read_text
 from generator.kb.model import KB, Fact
 
