@@ -29,18 +29,17 @@ from __future__ import annotations
 import argparse
 import base64
 import contextlib
-import functools
-import http.server
 import json
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+
+from generator.site.local_server import served
 
 Row = tuple[str, str, str, str, str]
 CHROMIUM = "/usr/bin/chromium"
@@ -59,25 +58,6 @@ TIMEOUT = 180_000
 
 def encode(facts: dict[str, Any]) -> str:
     return base64.urlsafe_b64encode(json.dumps(facts, ensure_ascii=False).encode("utf-8")).decode().rstrip("=")
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-@contextlib.contextmanager
-def served(site: Path) -> Iterator[str]:
-    handler = functools.partial(_Quiet, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
 
 
 @contextlib.contextmanager

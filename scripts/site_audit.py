@@ -21,22 +21,21 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import functools
-import http.server
 import json
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+
+from generator.site.local_server import served
 
 ROOT = Path(__file__).resolve().parents[1]
 VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -154,26 +153,6 @@ def describe_nu(message: dict[str, Any], site_dir: Path) -> str:
 
 
 # --- the browser ------------------------------------------------------------------------------
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-@contextlib.contextmanager
-def serve(site_dir: Path) -> Iterator[str]:
-    """The built site on 127.0.0.1 (a free port), for as long as the block runs; yields its URL."""
-    handler = functools.partial(_Quiet, directory=str(site_dir))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
-
 
 @dataclass
 class PageAudit:
@@ -303,7 +282,7 @@ def report(site_dir: Path, *, workers: int, printed: bool, progress: bool) -> in
 
     urls = page_urls(site_dir)
     started = time.monotonic()
-    with serve(site_dir) as base:
+    with served(site_dir) as base:
         audits, elsewhere = asyncio.run(crawl(base, urls, workers=workers, printed=printed, progress=progress))
     seconds = time.monotonic() - started
     print(f"Chromium: {len(audits)} pages in {seconds:.0f} s ({workers} tabs)")

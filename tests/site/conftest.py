@@ -5,10 +5,7 @@ another host."""
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,6 +19,7 @@ from generator.cli.main import cli
 from generator.kb.model import KB
 from generator.kb.validate import validate_kb
 from generator.site.content import Clients, load_data
+from generator.site.local_server import served
 from generator.site.page import SiteData
 
 
@@ -60,11 +58,6 @@ def _unavailable(why: str) -> None:
     pytest.skip(why)
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     if not CHROMIUM.exists():
@@ -82,14 +75,8 @@ def browser() -> Iterator[Any]:
 @pytest.fixture(scope="session")
 def base_url(built_site: Built) -> Iterator[str]:
     assert built_site.exit_code == 0, built_site.stderr
-    handler = functools.partial(_Quiet, directory=str(built_site.site_dir))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    with served(built_site.site_dir) as url:
+        yield url
 
 
 def _open_tab(browser: Any, base_url: str, width: int, height: int, scheme: str = "light",
