@@ -44,10 +44,6 @@ def batch(lines: Path, output: Path | None, force: bool, jobs: int, full: bool, 
 
     Each result is an `opsbook-plan-batch/1` record (the rules' decisions for that client), or
     with --full a whole `opsbook-plan/1` plan."""
-    from generator.core.files import check_target
-
-    if output is not None:
-        check_target(output, replace=force, exists="file exists: add --force to overwrite it")
     run(lines, output, jobs, full, lang, start, kb_dir or default_kb(), rules_dir or default_rules(), overlays,
         replace=force)
 
@@ -57,6 +53,10 @@ def run(batch: Path, output: Path | None, jobs: int, full: bool, lang: str | Non
     """Plan every line of `batch`; write the results to `output` (refused if it exists, unless
     `replace`) or standard output as they are made; exit 1 if a line has problems, 3 if a line
     met a bug."""
+    from generator.core.files import check_target
+
+    if output is not None:  # refused before any planning, not after it
+        check_target(output, replace=replace, exists="file exists: add --force to overwrite it")
     from generator.plan.playbook import load_playbook
 
     if start is not None and start > LATEST_START:

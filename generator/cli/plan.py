@@ -179,10 +179,6 @@ def _batch(lines: Path, output: Path | None, jobs: int, full: bool, lang: str | 
     if laid_out:
         raise click.UsageError("--group-by and --window lay out a Markdown plan, not the JSON lines --batch "
                                "writes: leave them out")
-    from generator.core.files import check_target
-
-    if output is not None:
-        check_target(output, replace=replace, exists="file exists: add --force to overwrite it")
     from generator.cli.batch import run
 
     run(lines, output, jobs, full, lang, start, kb_dir or default_kb(), rules_dir or default_rules(), overlays,
