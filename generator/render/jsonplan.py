@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from generator.plan.model import FORMAT, Plan, PlanItem, Reason, Target
+from generator.render.indented_json import dumps
 
 
 def _jsonable(value: object) -> Any:
@@ -75,4 +75,5 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
 
 
 def render(plan: Plan) -> bytes:
-    return (json.dumps(plan_to_dict(plan), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    """The plan as `json.dumps(..., ensure_ascii=False, indent=2)` writes it (the bytes are the contract)."""
+    return (dumps(plan_to_dict(plan)) + "\n").encode("utf-8")
