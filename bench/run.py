@@ -114,18 +114,10 @@ def warm_one_client(runs: int) -> Row:
 
 def batch(clients: int) -> Row:
     """`opsbook plan --batch --jobs 2` throughput, against raw durable assertions per second."""
-    import random
-
-    import yaml
-
-    random.seed(7)
-    profiles = [yaml.safe_load(p.read_text(encoding="utf-8")) for p in EXAMPLES]
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "clients.jsonl"
         with src.open("w", encoding="utf-8") as out:
-            for n in range(clients):
-                facts = dict(random.choice(profiles), team_size=random.randint(1, 500))
-                facts["client"] = {"name": f"client {n}"}
+            for facts in _clients(clients):
                 out.write(json.dumps(facts, ensure_ascii=False, default=str) + "\n")
         cmd = [PY, "-m", "generator.cli.main", "plan", "--batch", str(src), "--jobs", "2", "--force",
                "-o", str(Path(tmp) / "out.jsonl")]
@@ -134,6 +126,64 @@ def batch(clients: int) -> Row:
     per_client = warm_raw_rate()
     return (f"{clients} clients, --batch --jobs 2", f"{rate:,.0f} plans/s",
             f"durable assert_fact {per_client:,.0f}/s (1 core)", f"{rate / per_client:.2f}x", ">= 1,500 plans/s")
+
+
+def schedule_share(clients: int) -> Row:
+    """How much of a batch client's time the schedule takes (staffing, calendar and scheduler),
+    measured in process over the same clients as `batch`: batch throughput without scheduling
+    would be higher by this share."""
+    from generator.plan import batch as batch_module
+    from generator.plan import planner
+
+    lines = [json.dumps(facts, ensure_ascii=False, default=str) for facts in _clients(clients)]
+    spent = [0.0]
+    real = planner._schedule
+
+    def timed(*args: object) -> object:
+        begin = time.perf_counter()
+        try:
+            return real(*args)  # type: ignore[arg-type]
+        finally:
+            spent[0] += time.perf_counter() - begin
+
+    job = batch_module.Job(ROOT / "kb", ROOT / "rules", (), None, None, False, "clients.jsonl")
+    batch_module._setup(job)
+    for number, text in enumerate(lines[:50], 1):  # warm
+        batch_module._one(number, text)
+    planner._schedule = timed  # type: ignore[assignment]
+    try:
+        begin = time.perf_counter()
+        for number, text in enumerate(lines, 1):
+            batch_module._one(number, text)
+        total = time.perf_counter() - begin
+    finally:
+        planner._schedule = real
+    share = spent[0] / total
+    return (f"{clients} batch clients: time in the schedule", f"{spent[0] / clients * 1e3:.3f} ms per client",
+            f"whole batch path {total / clients * 1e3:.3f} ms per client", f"{share:.0%}",
+            "throughput falls by at most 20%")
+
+
+def _clients(count: int) -> list[dict[str, object]]:
+    """The batch benchmark's clients: the examples with a random team size and their own names."""
+    import random
+
+    import yaml
+
+    rng = random.Random(7)
+    profiles = [yaml.safe_load(p.read_text(encoding="utf-8")) for p in EXAMPLES]
+    clients = []
+    for n in range(count):
+        facts = dict(rng.choice(profiles), team_size=rng.randint(1, 500))
+        facts["client"] = {"name": f"client {n}"}
+        clients.append(facts)
+    return clients
+
+
+def batch_scale(counts: list[int]) -> list[Row]:
+    from batch_scale import batch_rows
+
+    return batch_rows(counts)
 
 
 def warm_raw_rate() -> float:
@@ -201,17 +251,21 @@ def builder(runs: int) -> list[Row]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="smaller samples; scale up to 10x only")
-    parser.add_argument("--only", choices=["warm", "batch", "cold", "scale", "site", "taskjuggler", "builder"],
+    parser.add_argument("--only", choices=["warm", "batch", "batch-scale", "cold", "scale", "site", "taskjuggler",
+                                                   "builder"],
                         action="append",
                         help="run only these figures (repeatable)")
     args = parser.parse_args()
-    wanted = set(args.only or ["warm", "batch", "cold", "scale", "site", "taskjuggler", "builder"])
+    wanted = set(args.only or ["warm", "batch", "batch-scale", "cold", "scale", "site", "taskjuggler", "builder"])
     rows: list[Row] = []
     if "warm" in wanted:
         rows.append(warm_one_client(5 if args.quick else 30))
         rows.append(engines(5 if args.quick else 30))
     if "batch" in wanted:
         rows.append(batch(1000))
+        rows.append(schedule_share(1000))
+    if "batch-scale" in wanted:
+        rows += batch_scale([10_000] if args.quick else [10_000, 100_000])
     if "cold" in wanted:
         rows.append(cold(3 if args.quick else 10))
     if "scale" in wanted:
