@@ -242,6 +242,12 @@ def taskjuggler() -> list[Row]:
     return taskjuggler_rows(ROOT)
 
 
+def zen(runs: int) -> list[Row]:
+    from zen_table import zen_rows
+
+    return zen_rows(ROOT, runs=runs)
+
+
 def builder(runs: int) -> list[Row]:
     from builder import builder_rows
 
@@ -251,16 +257,19 @@ def builder(runs: int) -> list[Row]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="smaller samples; scale up to 10x only")
-    parser.add_argument("--only", choices=["warm", "batch", "batch-scale", "cold", "scale", "site", "taskjuggler",
-                                                   "builder"],
+    parser.add_argument("--only", choices=["warm", "zen", "batch", "batch-scale", "cold", "scale", "site",
+                                                   "taskjuggler", "builder"],
                         action="append",
                         help="run only these figures (repeatable)")
     args = parser.parse_args()
-    wanted = set(args.only or ["warm", "batch", "batch-scale", "cold", "scale", "site", "taskjuggler", "builder"])
+    wanted = set(args.only or ["warm", "zen", "batch", "batch-scale", "cold", "scale", "site", "taskjuggler",
+                                "builder"])
     rows: list[Row] = []
     if "warm" in wanted:
         rows.append(warm_one_client(5 if args.quick else 30))
         rows.append(engines(5 if args.quick else 30))
+    if "zen" in wanted:
+        rows += zen(5 if args.quick else 30)
     if "batch" in wanted:
         rows.append(batch(1000))
         rows.append(schedule_share(1000))
