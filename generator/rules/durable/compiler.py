@@ -32,6 +32,9 @@ def compile_rules(rules: Sequence[Rule], budget: Budget = DURABLE) -> Program:
     levels = tuple(_compile_level(rules, level, slots, budget, problems) for level in schedule(rules))
     if problems:
         raise RuleProblem(sorted(set(problems)))  # a rule cut into pieces is reported once
+    for level in levels:
+        for shard in level.shards:
+            shard.definition  # noqa: B018  (made now, so a cached program carries its text)
     return Program(rules, levels)
 
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from generator.rules.durable import host as durable_host
 from generator.rules.durable.fact_json import fact_json
 from generator.rules.meaning.chaining import settle
-from generator.rules.meaning.match_explainers import prover
+from generator.rules.meaning.match_explainers import Provers
 from generator.rules.meaning.results import Evaluation, Firing, Match, RuleError
 from generator.rules.model import Rule
 
@@ -28,13 +28,6 @@ if TYPE_CHECKING:
     from generator.rules.durable.splitting import Budget
 
 __all__ = ["Engine", "Evaluation", "Firing", "Match", "RuleError"]
-
-_CAP = 1000  # more than the alpha paths one pattern can match (compiler limits them)
-# Matches every fact, so durable never answers "not handled" (after which deleting the
-# session corrupts its memory). A catch-all that joins with a fact that never comes,
-# and so would never fire, crashes durable the same way.
-_CATCH_ALL = {"all": [{"m": {"$ex": {"t": 1}}}]}
-
 
 def _nothing(c: object) -> None:
     """The action durable's own API would run (see host.run for ours)."""
@@ -57,7 +50,7 @@ class Engine:
         self._program: Program = program
         self._sids = itertools.count(1)
         self._levels = [level.level for level in self._program.levels]
-        self._proofs = [prover(rule.when) for rule in self._program.rules]
+        self._proofs = Provers(self._program.rules)
         shards = [shard for level in self._program.levels for shard in level.shards]
         names = durable_host.register("opsbook", [_definition(shard) for shard in shards])
         remaining = iter(names)
@@ -70,7 +63,7 @@ class Engine:
         with durable_host.LOCK:
             outcome = settle(rules, self._levels, facts, self._fire)
         # As in reference.evaluation: each fired rule explained from the final facts.
-        fired = (Firing(rules[i].id, rules[i].layer, self._proofs[i](outcome.facts)) for i in outcome.fired)
+        fired = (Firing(rules[i].id, rules[i].layer, self._proofs.matched(i, outcome.facts)) for i in outcome.fired)
         return Evaluation(tuple(fired), outcome.derived)
 
     @property
@@ -123,7 +116,5 @@ class Engine:
         fired.append(rule)
 
 
-def _definition(shard: Shard) -> tuple[dict[str, object], dict[str, durable_host.Action]]:
-    definition: dict[str, object] = {"$catch-all": _CATCH_ALL}
-    definition.update((name, {"all": [{"m": piece.pattern}], "cap": _CAP}) for name, piece in shard.named())
-    return definition, dict.fromkeys(definition, _nothing)
+def _definition(shard: Shard) -> tuple[str, dict[str, durable_host.Action]]:
+    return shard.definition, dict.fromkeys(shard.rule_names(), _nothing)

@@ -55,15 +55,18 @@ def host() -> _QuietHost:
         return _host
 
 
-def register(prefix: str, definitions: Sequence[tuple[Mapping[str, object], Mapping[str, Action]]]) -> tuple[str, ...]:
-    """Register rulesets (definition, actions by rule name); returns their new names."""
+def register(prefix: str, definitions: Sequence[tuple[Mapping[str, object] | str, Mapping[str, Action]]]
+             ) -> tuple[str, ...]:
+    """Register rulesets (definition, as a dict or as the JSON text `dumps` makes of one; actions
+    by rule name); returns their new names."""
     with LOCK:
         number = next(_numbers)
         names = tuple(f"{prefix}{number}.{i}" for i in range(len(definitions)))
         made: list[str] = []
         try:
             for name, (definition, actions) in zip(names, definitions, strict=True):
-                ruleset = _Ruleset(name, host(), dumps(definition), actions)
+                text = definition if isinstance(definition, str) else dumps(definition)
+                ruleset = _Ruleset(name, host(), text, actions)
                 host()._ruleset_directory[name] = ruleset
                 host()._ruleset_list.append(ruleset)
                 made.append(name)

@@ -11,9 +11,16 @@ from functools import cached_property
 from types import MappingProxyType
 
 from generator.rules.durable.nodes import Cost
-from generator.rules.durable.values import Slot
+from generator.rules.durable.values import Slot, dumps
 from generator.rules.meaning.derived_order import Level
 from generator.rules.model import Rule
+
+CAP = 1000  # more than the alpha paths one pattern can match (compiler limits them)
+# Matches every fact, so durable never answers "not handled" (after which deleting the
+# session corrupts its memory). A catch-all that joins with a fact that never comes,
+# and so would never fire, crashes durable the same way.
+CATCH_ALL_NAME = "$catch-all"
+CATCH_ALL = {"all": [{"m": {"$ex": {"t": 1}}}]}
 
 
 @dataclass(frozen=True)
@@ -39,6 +46,18 @@ class Shard:
     def owners(self) -> Mapping[str, int]:
         """The rule (index) of each durable rule name."""
         return MappingProxyType({name: piece.rule for name, piece in self.named()})
+
+    @cached_property
+    def definition(self) -> str:
+        """The ruleset as the JSON text durable's C core reads: the catch-all, then each piece
+        with its cap. Made when compiling, so a cached program starts an engine without it."""
+        rules: dict[str, object] = {CATCH_ALL_NAME: CATCH_ALL}
+        rules.update((name, {"all": [{"m": piece.pattern}], "cap": CAP}) for name, piece in self.named())
+        return dumps(rules)
+
+    def rule_names(self) -> tuple[str, ...]:
+        """The names of the durable rules `definition` holds."""
+        return (CATCH_ALL_NAME, *(name for name, _ in self.named()))
 
 
 @dataclass(frozen=True)

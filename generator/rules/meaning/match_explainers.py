@@ -7,11 +7,11 @@ compute exactly what `matched` does (the differential test compares the two).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 
 from generator.rules.meaning.results import Match
 from generator.rules.meaning.semantics import leaf_holds
-from generator.rules.model import Condition, Leaf, fold
+from generator.rules.model import Condition, Leaf, Rule, fold
 
 Facts = Mapping[str, object]
 Tester = Callable[[Facts], bool]  # holds(part, facts), negated where the part is
@@ -30,6 +30,22 @@ def prover(cond: Condition | None) -> Callable[[Facts], tuple[Match, ...]]:
         return tuple(found)
 
     return run
+
+
+class Provers:
+    """prover(rule.when) of each rule, each built the first time its rule fires: a plan fires a
+    fraction of the rules, and building them all cost a cold start some milliseconds."""
+
+    def __init__(self, rules: Sequence[Rule]) -> None:
+        self._rules = rules
+        self._built: dict[int, Callable[[Facts], tuple[Match, ...]]] = {}
+
+    def matched(self, index: int, facts: Facts) -> tuple[Match, ...]:
+        """matched(rules[index].when, facts), for the rule at `index`, known to have fired."""
+        prove = self._built.get(index)
+        if prove is None:  # two threads may both build it: the same closure, either kept
+            prove = self._built[index] = prover(self._rules[index].when)
+        return prove(facts)
 
 
 def _leaf(leaf: Leaf, negated: bool) -> tuple[Tester, Prover]:

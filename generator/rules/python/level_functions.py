@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence, Set
 
 from generator.rules.meaning.chaining import settle
 from generator.rules.meaning.derived_order import schedule
-from generator.rules.meaning.match_explainers import prover
+from generator.rules.meaning.match_explainers import Provers
 from generator.rules.meaning.results import Evaluation, Firing
 from generator.rules.model import Condition, Leaf, Rule, fold
 from generator.rules.operators import OPERATORS
@@ -37,12 +37,12 @@ class PythonEngine:
         levels = schedule(self._rules)
         self._levels = list(levels)
         self._tests = [_compile_level(self._rules, level.rules) for level in levels]
-        self._proofs = [prover(rule.when) for rule in self._rules]
+        self._proofs = Provers(self._rules)
 
     def evaluate(self, facts: Mapping[str, object]) -> Evaluation:
         rules = self._rules
         outcome = settle(rules, self._levels, facts, self._fire)
-        fired = (Firing(rules[i].id, rules[i].layer, self._proofs[i](outcome.facts)) for i in outcome.fired)
+        fired = (Firing(rules[i].id, rules[i].layer, self._proofs.matched(i, outcome.facts)) for i in outcome.fired)
         return Evaluation(tuple(fired), outcome.derived)
 
     def close(self) -> None:
