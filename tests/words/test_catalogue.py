@@ -1,0 +1,53 @@
+"""The word catalogues: every key in both languages, nothing empty, the same `{fields}`."""
+
+from __future__ import annotations
+
+import string
+
+import pytest
+
+from generator.words import CATALOGUES, LANGS, section, word, words
+
+
+def _fields(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+
+
+def test_every_key_is_in_both_languages() -> None:
+    zh, en = (set(words(lang)) for lang in LANGS)
+    assert sorted(zh - en) == [], "only in zh.py"
+    assert sorted(en - zh) == [], "only in en.py"
+
+
+# Separators between sentences or list entries: nothing at all in Chinese, a space in English.
+SEPARATORS = ("sep", "gap")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_no_value_is_empty(lang: str) -> None:
+    assert [key for key, text in words(lang).items() if not text.strip() and not key.endswith(SEPARATORS)] == []
+
+
+def test_both_languages_name_the_same_fields() -> None:
+    differ = {key: (_fields(zh), _fields(words("en")[key])) for key, zh in words("zh").items()
+              if _fields(zh) != _fields(words("en").get(key, ""))}
+    assert differ == {}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_keys_are_namespaced(lang: str) -> None:
+    assert [key for key in words(lang) if "." not in key or not key.split(".", 1)[0].isidentifier()] == []
+
+
+def test_a_section_is_its_namespace_without_the_prefix() -> None:
+    plan = section("en", "plan")
+    assert plan["title"] == word("en", "plan.title") == "Operations action plan"
+    assert len(plan) == sum(key.startswith("plan.") for key in CATALOGUES["en"])
+    assert section("zh", "no-such-namespace") == {}
+
+
+def test_unknown_language_or_key_is_an_error() -> None:
+    with pytest.raises(KeyError):
+        words("fr")
+    with pytest.raises(KeyError):
+        word("en", "plan.no-such-word")
