@@ -12,33 +12,10 @@ from generator.plan.whynot import candidates, misses, smallest_change
 from generator.plan.wording import OPS, condition, show
 from generator.render.plan_labels import PRIORITY_NAMES
 from generator.rules.model import Rule
+from generator.words import LANGS, section
 
-WORDS = {
-    "zh": {"in": "在计划中", "not_in": "不在计划中", "because": "原因", "excluded": "被以下规则排除（排除优先于加入）",
-           "could": "可能加入它的规则", "failed": "未满足", "change": "能让它进入计划的最小改动",
-           "none": "没有规则会加入它", "nochange": "在三处以内的事实改动中找不到能让它进入计划的组合",
-           "now": "当前", "absent": "未填写", "remove": "删除", "fired": "已触发的规则", "items": "项",
-           "priority": "优先级", "due": "截止", "owner": "负责人", "always": "始终适用",
-           "start": "开始", "effort": "工作量（人天）", "covers": "代行角色",
-           "timing": "排期", "first": "计划开始后第一个工作日即可开始，没有前置事项",
-           "after": "等前置事项 `{id}` 在 {due} 完成后才能开始",
-           "busy": "{owner} 的时间先排给了更紧急或更靠前的事项，所以比前置条件允许的时间晚开始",
-           "long": "长期事项，在计划开始 90 天后才排入",
-           "span": "{owner} 每个工作日可投入 {capacity} 人天，{effort} 人天的工作在 {due} 完成"},
-    "en": {"in": "is in the plan", "not_in": "is not in the plan", "because": "because",
-           "excluded": "excluded by (exclude wins over include)",
-           "could": "rules that could include it", "failed": "failed",
-           "change": "smallest change to the facts that includes it",
-           "none": "no rule includes it", "nochange": "no change of up to three facts includes it",
-           "now": "now", "absent": "not given", "remove": "remove", "fired": "rules that fired", "items": "items",
-           "priority": "priority", "due": "due", "owner": "owner", "always": "always applies",
-           "start": "starts", "effort": "effort (person-days)", "covers": "covering for",
-           "timing": "timing", "first": "can start on the plan's first working day: nothing comes before it",
-           "after": "waits for `{id}`, due {due}",
-           "busy": "{owner}'s time goes to more urgent or earlier work first, so it starts later than its inputs allow",
-           "long": "long-horizon work: scheduled from 90 days after the start",
-           "span": "{owner} gives {capacity} person-days a working day; its {effort} person-days end on {due}"},
-}
+# The words of the explanation (`explain.*` in the catalogues, generator/words).
+WORDS = {lang: section(lang, "explain") for lang in LANGS}
 
 
 def _where(rule: Rule) -> str:

@@ -36,6 +36,7 @@ from generator.plan.playbook import Playbook
 from generator.plan.wording import show
 from generator.rules.layer_files import layer_name
 from generator.rules.model import Rule, facts_read
+from generator.words import LANGS, section
 
 FORMAT = "opsbook-list/1"
 KINDS = ("roles", "steps", "items", "rules", "facts", "kpis")
@@ -139,15 +140,8 @@ def _range(low: float | None, high: float | None) -> str:
     return f"≤ {show(high)}" if low is None else f"{show(low)} … {show(high)}"
 
 
-# The words of the text lines, per language (a test keeps the keys equal).
-WORDS = {
-    "zh": {"kpis": "KPI 编号 → 数值（opsbook list kpis）", "team": "角色编号 → 整数 ≥ 0（opsbook list roles）",
-           "country": "ISO 3166 国家代码", "date": "YYYY-MM-DD", "derived": "（由规则推出）",
-           "covered": "不足 {n} 人时由 {role} 兼任", "items_n": "{n} 项"},
-    "en": {"kpis": "KPI id → number (opsbook list kpis)", "team": "role id → integer ≥ 0 (opsbook list roles)",
-           "country": "ISO 3166 country code", "date": "YYYY-MM-DD", "derived": " (derived)",
-           "covered": "covered by {role} below {n} people", "items_n": "{n} items"},
-}
+# The words of the text lines, per language (`listing.*` in the catalogues, generator/words).
+WORDS = {lang: section(lang, "listing") for lang in LANGS}
 
 
 def _fact_values(entry: Entry, words: dict[str, str]) -> str:

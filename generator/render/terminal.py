@@ -23,15 +23,10 @@ from generator.render.mdsummary import MAX_CRITICAL
 from generator.render.plan_labels import LABELS, PRIORITY_NAMES, RECURRENCE_NAMES, counted, dates, number
 from generator.render.text import owner_text
 from generator.render.windows import FIRST_DAYS, WINDOWS, Days, by_start, load, owners, window_of, work
+from generator.words import LANGS, section
 
-# The words only this view says; every language has the same keys (a test keeps them equal).
-WORDS = {
-    "zh": {"work": "工作 / 可用（人日）", "starting": "开始", "starting_n": "{n} 项",
-           "hint": "完成标准和原因：加 --format md 输出 Markdown；某一项为什么在计划里：opsbook explain FACTS ID"},
-    "en": {"work": "Work / time (person-days)", "starting": "Starting", "starting_n": "{n}",
-           "hint": "Done-when texts and reasons: add --format md for Markdown; why an item is in the plan: "
-                   "opsbook explain FACTS ID"},
-}
+# The words only this view says (`terminal.*` in the catalogues, generator/words).
+WORDS = {lang: section(lang, "terminal") for lang in LANGS}
 PRIORITY_STYLE = {"critical": "bold white on red", "high": "bold yellow", "medium": "", "low": "dim"}
 OWNER_STYLE = "bold cyan"
 NARROW = 64  # below this many columns, the owner and dates go under the title instead of beside it
