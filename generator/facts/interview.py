@@ -27,89 +27,15 @@ from generator.core.errors import OpsbookError
 from generator.facts.client import LATEST_DATE, FactValue, facts_from_data, normalise, typed_number
 from generator.kb.cross_checks import CORE_KPIS
 from generator.kb.model import KB, Fact, Text
+from generator.words import LANGS, section
 
 if TYPE_CHECKING:
     from questionary import Question as Prompt
 
-# ------------------------------------------------------------------ words
-# One catalogue per language, same keys (a test checks both, and that the Chinese one holds
-# no English). `file_*` entries go into the facts file, not to the screen.
-WORDS = {
-    "zh": {
-        "intro": "请逐题回答，输入后按回车。输入 < 返回上一题；可不填的题直接回车跳过，有默认值的题直接回车取默认值；"
-                 "答完后会列出全部回答，确认后才写出。",
-        "required": "（必答）", "optional": "（可不填）", "colon": "：",
-        "pick_one": "输入编号或名称", "pick_many": "可多选：输入编号或名称，用逗号分隔，如 1,3",
-        "keep": "回车取默认：{value}", "skip": "回车跳过", "clear": "输入 - 清除已填的回答",
-        "back": "输入 < 返回上一题",
-        "allowed": "可填：{range}", "formula": "计算方法：{formula}", "sep": "；", "list_sep": "、", "gap": "",
-        "first": "这已经是第一题。", "needed": "此题必答，请输入。",
-        "not_choice": "“{answer}”不是可选项{hint}。请输入下面列出的编号或名称：",
-        "did_you_mean": "（是不是“{label}”？）",
-        "not_number": "“{answer}”不是数字。", "no_percent": "这一项不能写百分数。", "whole": "“{answer}”不是整数。",
-        "out_of_range": "{value} 超出范围。", "maybe_percent": "如果指的是 {value}%，请输入 {value}%。",
-        "not_date": "“{answer}”不是有效日期，请按 年-月-日 输入。", "late_date": "日期太晚，最晚可填 {latest}。",
-        "not_country": "“{answer}”不是可用的国家或地区代码。",
-        "hidden": "含有控制字符或不可见字符，请删去后重新输入。",
-        "ratio": "{low} 到 {high} 之间的小数，或百分数（如 {example}）", "ratio_from": "不小于 {low} 的小数，或百分数",
-        "score": "{low} 到 {high} 之间的分数", "whole_between": "{low} 到 {high} 之间的整数",
-        "whole_from": "不小于 {low} 的整数", "number_between": "{low} 到 {high} 之间的数",
-        "number_from": "不小于 {low} 的数", "unit_people": "，如 12 或 12人", "unit_times": "，如 4 或 4次",
-        "date": "年-月-日，如 {example}", "country": "两个字母的国家或地区代码，如 CN、US、DE、JP、GB",
-        "yes": "是", "no": "否", "blank": "（未填）", "marked": "（默认）", "ticked": "（已选）",
-        "percent_shown": "{value}（{percent}%）",
-        "review": "请检查你的回答：", "review_prompt": "输入题号修改该题；直接回车确认并写出。",
-        "review_number": "请输入 1 到 {n} 之间的题号，或直接回车确认。", "confirm": "确认无误，写出",
-        "wrote": "已写入 {path}", "cancelled": "已取消：没有写出任何内容。",
-        "ended": "输入在“{label}”一题时就结束了，访谈没有完成：没有写出任何内容。",
-        "ended_review": "输入在确认之前就结束了：没有写出任何内容（最后一行留空即确认）。",
-        "select_hint": "（↑↓ 移动，回车确认，< 返回上一题）",
-        "checkbox_hint": "（↑↓ 移动，空格勾选，回车确认，< 返回上一题）",
-        "text_hint": "（输入 < 返回上一题）",
-        "file_header": "# 企业情况，由 `opsbook interview` 写出；用 `opsbook plan 本文件` 生成计划。",
-    },
-    "en": {
-        "intro": "Answer each question and press Enter. Type < to go back to the previous question; press Enter "
-                 "to skip an optional question or to take the default shown; all answers are listed for you to "
-                 "check before anything is written.",
-        "required": " (required)", "optional": " (optional)", "colon": ": ",
-        "pick_one": "type a number or a name", "pick_many": "several allowed: numbers or names separated by commas, "
-                                                           "such as 1,3",
-        "keep": "Enter takes the default: {value}", "skip": "Enter skips it", "clear": "type - to clear the answer",
-        "back": "type < to go back", "allowed": "Allowed: {range}", "formula": "Worked out as: {formula}",
-        "sep": "; ", "list_sep": ", ", "gap": " ",
-        "first": "This is the first question.", "needed": "This question needs an answer.",
-        "not_choice": "\"{answer}\" is not one of the choices{hint}. Type a number or a name from this list:",
-        "did_you_mean": " (did you mean \"{label}\"?)",
-        "not_number": "\"{answer}\" is not a number.", "no_percent": "This one is not a percentage.",
-        "whole": "\"{answer}\" is not a whole number.", "out_of_range": "{value} is out of range.",
-        "maybe_percent": "If you mean {value}%, type {value}%.",
-        "not_date": "\"{answer}\" is not a date: type year-month-day.",
-        "late_date": "That is too late: the latest date is {latest}.",
-        "not_country": "\"{answer}\" is not a country code opsbook has a calendar for.",
-        "hidden": "It holds a control or invisible character: remove it and type it again.",
-        "ratio": "a fraction from {low} to {high}, or a percentage (such as {example})",
-        "ratio_from": "a fraction of {low} or more, or a percentage", "score": "a score from {low} to {high}",
-        "whole_between": "a whole number from {low} to {high}", "whole_from": "a whole number of {low} or more",
-        "number_between": "a number from {low} to {high}", "number_from": "a number of {low} or more",
-        "unit_people": ", such as 12 or 12 people", "unit_times": ", such as 4 or 4 times",
-        "date": "year-month-day, such as {example}",
-        "country": "a two-letter country code such as CN, US, DE, JP or GB",
-        "yes": "Yes", "no": "No", "blank": "(blank)", "marked": " (default)", "ticked": " (chosen)",
-        "percent_shown": "{value} ({percent}%)",
-        "review": "Check your answers:", "review_prompt": "Type a question number to change it; press Enter to confirm "
-                                                          "and write the facts file.",
-        "review_number": "Type a question number from 1 to {n}, or press Enter to confirm.",
-        "confirm": "All correct: write it", "wrote": "wrote {path}", "cancelled": "Cancelled: nothing was written.",
-        "ended": "The input ended at the question \"{label}\", before the interview was done: nothing was written.",
-        "ended_review": "The input ended before the answers were confirmed: nothing was written (an empty last line "
-                        "confirms).",
-        "select_hint": "(arrow keys to move, Enter to choose, < to go back)",
-        "checkbox_hint": "(arrow keys to move, Space to tick, Enter to confirm, < to go back)",
-        "text_hint": "(type < to go back)",
-        "file_header": "# Facts about the business, written by `opsbook interview`; use with `opsbook plan`.",
-    },
-}
+# The interview's words (`interview.*` in the catalogues, generator/words); `file_*` entries go into
+# the facts file, not to the screen.
+WORDS = {lang: section(lang, "interview") for lang in LANGS}
+# What people may type for "back", "clear", "confirm", yes and no: answers read, not words shown.
 BACK_WORDS = frozenset({"<", "back", "返回", "上一题"})
 CLEAR_WORDS = frozenset({"-"})
 CONFIRM_WORDS = frozenset({"", "y", "yes", "ok", "是", "确认", "好"})

@@ -13,41 +13,15 @@ from generator.facts.client import FactValue
 from generator.facts.interview import WORDS as INTERVIEW
 from generator.facts.interview import Question, allowed, options, questions
 from generator.kb.model import KB
+from generator.words import LANGS, section
 
 PATH = "builder/index.md"
 SCRIPT = "assets/javascripts/builder.js"
 STYLE = "stylesheets/builder.css"
 ASSETS = "assets/builder/"
 
-# One catalogue per language, same keys (a test checks both).
-WORDS = {
-    "zh": {
-        "title": "计划生成器",
-        "intro": "回答下面的问题，生成为你的业务定制、排好日期的行动计划。全部计算都在你的浏览器里完成："
-                 "回答不会发送到任何地方。生成后可以下载与命令行 `opsbook plan` 完全相同的文件。",
-        "submit": "生成计划", "loading": "正在载入计划引擎……", "computing": "正在生成计划……",
-        "ready": "计划已生成：共 {count} 项。", "refused": "无法根据这些回答生成计划：",
-        "fix": "请修改标出的 {count} 个问题后再生成。", "failed": "计划引擎无法载入：",
-        "downloads": "下载", "share": "分享链接（回答保存在链接中，不会发送到服务器）", "copy": "复制链接",
-        "copied": "链接已复制。", "facts_file": "事实文件（YAML）", "plan_json": "计划（JSON）",
-        "plan_md": "计划（Markdown）", "plan_csv": "计划（CSV）", "plan_ics": "日历（ICS）",
-        "result": "你的计划", "ticks": "勾选的事项保存在本浏览器中。", "none": "（不选）",
-    },
-    "en": {
-        "title": "Plan builder",
-        "intro": "Answer the questions below to get an action plan tailored to your business, with dates. "
-                 "Everything is worked out in your browser: your answers are sent nowhere. The files you "
-                 "can download afterwards are the same as `opsbook plan` writes.",
-        "submit": "Build the plan", "loading": "Loading the plan engine…", "computing": "Building the plan…",
-        "ready": "The plan is ready: {count} items.", "refused": "No plan can be made from these answers:",
-        "fix": "Correct the {count} answers marked, then build again.", "failed": "The plan engine did not load:",
-        "downloads": "Downloads", "share": "Link to share (the answers are in the link; no server sees them)",
-        "copy": "Copy the link", "copied": "Link copied.", "facts_file": "Facts file (YAML)",
-        "plan_json": "Plan (JSON)", "plan_md": "Plan (Markdown)", "plan_csv": "Plan (CSV)",
-        "plan_ics": "Calendar (ICS)", "result": "Your plan", "ticks": "Ticked items are kept in this browser.",
-        "none": "(none)",
-    },
-}
+# The page's own words (`builder.*` in the catalogues, generator/words).
+WORDS = {lang: section(lang, "builder") for lang in LANGS}
 DOWNLOADS = (("yaml", "facts_file", "facts.yaml"), ("json", "plan_json", "plan.json"),
              ("md", "plan_md", "plan.md"), ("csv", "plan_csv", "plan.csv"), ("ics", "plan_ics", "plan.ics"))
 
