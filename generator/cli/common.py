@@ -7,7 +7,6 @@ import functools
 import os
 import platform
 import sys
-import tempfile
 import traceback
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -134,6 +133,8 @@ def write_crash_report(details: str, argv: Sequence[str]) -> Path:
         path = crash_folder() / name
         write_private(path, data)
     except OSError:
+        import tempfile  # only a crash that cannot write to the cache folder needs it
+
         path = Path(tempfile.gettempdir()) / f"opsbook-{name}"
         write_private(path, data)
     return path

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import stat
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -57,6 +56,8 @@ def errors_only(problems: Iterable[Problem]) -> list[Problem]:
 
 def suggest(word: str, choices: Iterable[str]) -> str:
     """`; did you mean `x`?` for the closest choice, or nothing."""
+    import difflib  # only a mistake needs it, not a run that goes well
+
     close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
     return f"; did you mean `{close[0]}`?" if close else ""
 

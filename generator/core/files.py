@@ -12,9 +12,6 @@ import fcntl
 import io
 import os
 import re
-import secrets
-import shutil
-import signal
 import stat
 import sys
 import threading
@@ -28,7 +25,7 @@ from generator.core.errors import OpsbookError, Problem, file_kind
 
 TEMP_MARK = ".opsbook-tmp-"
 # `.NAME.opsbook-tmp-XXXXXXXX`: what a killed run (kill -9) leaves behind, recognisably ours.
-_TEMP = re.compile(r"^\..+\.opsbook-tmp-[0-9a-f]{8}$")
+_TEMP = r"^\..+\.opsbook-tmp-[0-9a-f]{8}$"  # patterns compile on first use (re caches them), not at import
 STALE_SECONDS = 3600  # older temp files were left by a killed run, not by a write in progress
 LOCK_SECONDS = 60.0  # how long a write waits for another run writing in the same folder
 EXISTS = "file exists: add --force to overwrite it"
@@ -180,7 +177,7 @@ def _remove_stale(folder: Path) -> None:
     now = time.time()
     with contextlib.suppress(OSError), os.scandir(folder) as entries:
         for entry in entries:
-            if _TEMP.match(entry.name):
+            if re.match(_TEMP, entry.name):
                 with contextlib.suppress(OSError):
                     info = entry.stat(follow_symlinks=False)
                     if stat.S_ISREG(info.st_mode) and now - info.st_mtime > STALE_SECONDS:
@@ -191,7 +188,7 @@ def temp_name(name: str) -> str:
     """`.NAME.opsbook-tmp-XXXXXXXX`, NAME shortened so the whole stays within 255 bytes."""
     room = 255 - len(f".{TEMP_MARK}") - 8
     short = os.fsencode(name)[:room].decode("utf-8", "ignore") if len(os.fsencode(name)) > room else name
-    return f".{short}{TEMP_MARK}{secrets.token_hex(4)}"
+    return f".{short}{TEMP_MARK}{_token()}"
 
 
 def _replace_with(target: Path, data: bytes, mode: int | None) -> None:
@@ -258,8 +255,19 @@ def write_private(path: Path, data: bytes) -> None:
 
 
 # ------------------------------------------------------------------ folders
+def _token() -> str:
+    """Eight random hex digits for a temporary name (secrets.token_hex(4), without importing secrets)."""
+    return os.urandom(4).hex()
+
+
+def _rmtree(path: str | Path, ignore_errors: bool = False) -> None:
+    import shutil  # only folder swaps delete trees: not on the path of a plan
+
+    shutil.rmtree(path, ignore_errors=ignore_errors)
+
+
 # `.NAME.opsbook-new-XXXXXXXX` (a folder being built), `.NAME.opsbook-old-XXXXXXXX` (the one it replaces).
-_STAGED = re.compile(r"^\..+\.opsbook-(new|old)-[0-9a-f]{8}$")
+_STAGED = r"^\..+\.opsbook-(new|old)-[0-9a-f]{8}$"
 
 
 def check_folder(target: Path, marker: str, force: bool, shown: str | None = None) -> None:
@@ -288,20 +296,20 @@ def staged_folder(target: Path) -> Iterator[Path]:
     target.parent.mkdir(parents=True, exist_ok=True)
     _remove_stale_folders(target.parent)
     with interruptible():
-        new = target.parent / f".{target.name}.opsbook-new-{secrets.token_hex(4)}"
+        new = target.parent / f".{target.name}.opsbook-new-{_token()}"
         os.mkdir(new, 0o777)  # the umask applies, as for any new folder
         try:
             yield new
         finally:
             if os.path.lexists(new):
-                shutil.rmtree(new, ignore_errors=True)
+                _rmtree(new, ignore_errors=True)
 
 
 def swap_folder(new: Path, target: Path) -> None:
     """Put `new` in the place of `target`: the old folder is renamed away, the new one renamed in,
     then the old one deleted. Under the parent's lock, so two builds never interleave their renames."""
     with _folder_lock(target):
-        old = target.parent / f".{target.name}.opsbook-old-{secrets.token_hex(4)}"
+        old = target.parent / f".{target.name}.opsbook-old-{_token()}"
         moved = os.path.lexists(target)
         if moved:
             os.rename(target, old)
@@ -312,7 +320,7 @@ def swap_folder(new: Path, target: Path) -> None:
                 os.rename(old, target)
             raise
     if moved:
-        shutil.rmtree(old, ignore_errors=True)
+        _rmtree(old, ignore_errors=True)
 
 
 def _remove_stale_folders(parent: Path) -> None:
@@ -320,10 +328,10 @@ def _remove_stale_folders(parent: Path) -> None:
     now = time.time()
     with contextlib.suppress(OSError), os.scandir(parent) as entries:
         for entry in entries:
-            if _STAGED.match(entry.name) and entry.is_dir(follow_symlinks=False):
+            if re.match(_STAGED, entry.name) and entry.is_dir(follow_symlinks=False):
                 with contextlib.suppress(OSError):
                     if now - entry.stat(follow_symlinks=False).st_mtime > STALE_SECONDS:
-                        shutil.rmtree(entry.path, ignore_errors=True)
+                        _rmtree(entry.path, ignore_errors=True)
 
 
 # ------------------------------------------------------------------ signals
@@ -334,6 +342,8 @@ def interruptible() -> Iterator[None]:
     if not _main_thread():
         yield
         return
+    import signal  # only writes that must clean up after themselves install handlers
+
     saved = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGHUP)}
     for sig, handler in saved.items():
         if handler is signal.SIG_DFL:  # an ignored signal (nohup) stays ignored
@@ -426,9 +436,9 @@ def guarded_stdout() -> Iterator[None]:
 # ------------------------------------------------------------------ file names
 MAX_NAME = 64  # characters of a derived file name, before its suffix
 _MAX_NAME_BYTES = 180  # and UTF-8 bytes: file systems allow 255, and the suffix needs room
-_UNSAFE = re.compile(r"[^\w-]+")  # \w: letters and digits of every script (CJK too), and `_`
+_UNSAFE = r"[^\w-]+"  # \w: letters and digits of every script (CJK too), and `_`
 # Names Windows reserves in any folder and with any suffix (`con.md` too).
-_RESERVED = re.compile(r"(?i)^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])$")
+_RESERVED = r"(?i)^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])$"
 
 
 def safe_filename(text: str) -> str:
@@ -436,9 +446,9 @@ def safe_filename(text: str) -> str:
     letters and digits (any script), `-` and `_`; so no path separator, no `..`, no leading
     dot, no NUL; at most MAX_NAME characters; never a Windows reserved name; never empty.
     The caller adds the suffix."""
-    flat = _UNSAFE.sub("-", unicodedata.normalize("NFKC", text)).strip("-_")
+    flat = re.sub(_UNSAFE, "-", unicodedata.normalize("NFKC", text)).strip("-_")
     name = flat[:MAX_NAME]
     while len(name.encode("utf-8")) > _MAX_NAME_BYTES:
         name = name[:-1]
     name = name.rstrip("-_") or "untitled"
-    return f"{name}_" if _RESERVED.match(name) else name
+    return f"{name}_" if re.match(_RESERVED, name) else name

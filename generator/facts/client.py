@@ -247,13 +247,13 @@ def normalise(fact: Fact, raw: Any) -> tuple[FactValue | None, str | None]:
     return None, f"cannot be given directly (type {kind})"
 
 
-_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_ISO_DAY = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"  # compiled on first use (re caches it)
 
 
 def iso_day(text: str) -> dt.date | None:
     """The day `text` writes as YYYY-MM-DD; None for anything else (Python's own reader also
     takes 20270104 and 2027-W01-1, which people do not mean as dates)."""
-    if not _ISO_DAY.fullmatch(text):
+    if not re.fullmatch(_ISO_DAY, text):
         return None
     try:
         return dt.date.fromisoformat(text)
@@ -346,9 +346,9 @@ UNIT_WORDS = {
     "days": ("天", "日", "days", "day"),
 }
 _SCALES = {"": 1, "k": 1_000, "千": 1_000, "万": 10_000, "亿": 100_000_000}
-_TYPED = re.compile(r"(?:约|大约|about|around|~|≈)?\s*"
-                    r"(?P<digits>[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[+-]?\.\d+)\s*"
-                    r"(?P<scale>k|千|万|亿)?\s*(?P<percent>%|percent|pct)?\s*(?P<word>.*?)")
+_TYPED = (r"(?:约|大约|about|around|~|≈)?\s*"  # compiled on first use (re caches it)
+          r"(?P<digits>[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|[+-]?\.\d+)\s*"
+          r"(?P<scale>k|千|万|亿)?\s*(?P<percent>%|percent|pct)?\s*(?P<word>.*?)")
 
 
 class Typed(NamedTuple):
@@ -365,7 +365,7 @@ def typed_number(text: str, unit: str = "") -> Typed | None:
     from decimal import Decimal, InvalidOperation  # only the interview reads typed numbers
 
     flat = unicodedata.normalize("NFKC", text).replace("\u2212", "-").strip().casefold()
-    found = _TYPED.fullmatch(flat)
+    found = re.fullmatch(_TYPED, flat)
     if found is None:
         return None
     word = found["word"].strip()

@@ -255,9 +255,10 @@ def _syntax_problem(exc: yaml.YAMLError, shown: str) -> Problem:
     return Problem(shown, line, col, message)
 
 
-# What the flow-nesting scan stops at: brackets, quotes, comments and line breaks.
-_FLOW_MARKS = re.compile(r"""[\[\]{}"'#\n]""")
-_QUOTED = {'"': re.compile(r'"(?:[^"\\]|\\.)*"', re.S), "'": re.compile(r"'(?:[^']|'')*'")}
+# What the flow-nesting scan stops at: brackets, quotes, comments and line breaks. Patterns
+# compile when a scan first needs them (re caches them), not at import.
+_FLOW_MARKS = r"""[\[\]{}"'#\n]"""
+_QUOTED = {'"': r'(?s)"(?:[^"\\]|\\.)*"', "'": r"'(?:[^']|'')*'"}
 # After these (or at the start of a line) a bracket or quote begins a value in block context;
 # elsewhere it is part of plain text such as `en: item [1`.
 _VALUE_START = frozenset(":-?")
@@ -272,7 +273,8 @@ def too_deep_flow(text: str) -> tuple[int, int] | None:
     if text.count("[") + text.count("{") <= MAX_DEPTH:
         return None  # too few brackets to nest that deep: the common case costs two counts
     depth, block, pos = 0, 0, 0
-    while (found := _FLOW_MARKS.search(text, pos)) is not None:
+    marks = re.compile(_FLOW_MARKS)
+    while (found := marks.search(text, pos)) is not None:
         char, at = found.group(), found.start()
         pos = at + 1
         if char == "\n":
@@ -284,7 +286,7 @@ def too_deep_flow(text: str) -> tuple[int, int] | None:
                 pos = len(text) if newline < 0 else newline
         elif char in "\"'":
             if depth or before in _VALUE_START or before == "\n":
-                end = _QUOTED[char].match(text, at)
+                end = re.compile(_QUOTED[char]).match(text, at)
                 if end is None:
                     return None  # an unclosed quote: the parser reports it where it is
                 pos = end.end()

@@ -60,10 +60,13 @@ def _text(value: object, newline: str) -> str:
     if isinstance(value, dict):
         if not value:
             return "{}"
-        parts = [_key(k) + ": " + _text(v, inner) for k, v in value.items()]
+        # strings, most keys and values, skip a call each
+        parts = [(encode_basestring(k) if type(k) is str else _key(k)) + ": "
+                 + (encode_basestring(v) if type(v) is str else _text(v, inner)) for k, v in value.items()]
         return "{" + inner + ("," + inner).join(parts) + newline + "}"
     if isinstance(value, list | tuple):
         if not value:
             return "[]"
-        return "[" + inner + ("," + inner).join([_text(v, inner) for v in value]) + newline + "]"
+        items = [encode_basestring(v) if type(v) is str else _text(v, inner) for v in value]
+        return "[" + inner + ("," + inner).join(items) + newline + "]"
     raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")

@@ -1,0 +1,51 @@
+"""A plan whose playbook comes from the cache imports only what planning and its one output format
+need: the modules below load only on other paths (a crash, a folder swap, a typo to suggest a
+fix for, compiling rules, another format), and each costs a cold start milliseconds."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).parents[2]
+PROBE = """
+import json, os, sys
+from generator.cli.main import main
+code = main(["plan", "examples/coffee-chain.yaml", "--format", sys.argv[1]])
+print(json.dumps([code, sorted(sys.modules)]), file=sys.stderr)
+"""
+# Standard library modules the plan path used to import at start: temp files, tree deletion, signals,
+# fuzzy matching are for crashes, folder swaps and mistakes.
+STDLIB = {"tempfile", "shutil", "secrets", "signal", "difflib", "bz2", "lzma"}
+# The validator, the rules compiler and the other formats' writers (and their libraries).
+OURS = {"generator.kb.validate", "generator.rules.durable.compiler", "generator.rules.durable.splitting",
+        "generator.rules.layers", "generator.render.markdown", "generator.render.jsonplan",
+        "generator.render.terminal", "generator.render.xlsx", "generator.render.ics", "generator.render.csvplan"}
+LIBRARIES = {"jsonschema", "openpyxl", "icalendar", "rich", "mkdocs", "markdown", "holidays", "jieba"}
+
+
+def _modules(fmt: str, env: dict[str, str]) -> set[str]:
+    result = subprocess.run([sys.executable, "-c", PROBE, fmt], capture_output=True, text=True, check=True,
+                            cwd=ROOT, env=env, stdin=subprocess.DEVNULL)
+    code, modules = json.loads(result.stderr.strip().splitlines()[-1])
+    assert code == 0
+    assert result.stdout, "the plan was written"
+    return set(modules)
+
+
+@pytest.mark.parametrize(("fmt", "writer"), [("json", "generator.render.jsonplan"),
+                                              ("md", "generator.render.markdown")])
+def test_a_cached_plan_imports_only_its_own_writer(tmp_path: Path, fmt: str, writer: str) -> None:
+    env = dict(os.environ, OPSBOOK_CACHE=str(tmp_path))
+    first = _modules(fmt, env)
+    assert "generator.kb.validate" in first, "the first run validates the playbook and caches it"
+    loaded = _modules(fmt, env)
+    assert writer in loaded
+    unexpected = (STDLIB | OURS - {writer}) & loaded
+    unexpected |= {m for m in loaded if m.split(".")[0] in LIBRARIES}
+    assert not unexpected, f"a cached {fmt} plan imported {sorted(unexpected)}"
