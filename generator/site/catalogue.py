@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from posixpath import basename, splitext
 
-from generator.kb.model import Text
 from generator.render.plan_labels import PRIORITY_NAMES
 from generator.rules.model import Rule
 from generator.site import paths
@@ -15,32 +14,15 @@ from generator.site.escape import md
 from generator.site.markup import Ctx, bullets, heading, join, search_boost
 from generator.site.page import Page, SiteData
 from generator.site.page_labels import vocab
-
-INTRO = {
-    "zh": "规则根据客户的[业务事实]({facts})裁剪计划：条件成立时，规则把步骤或清单项加入计划、"
-          "给出优先级（只升不降），或推导出新的事实供其他规则使用；排除优先于加入。没有条件的规则"
-          "对每个客户都适用。本页列出基础规则层（`rules/base/`）的全部 {n} 条规则；客户定制层可以"
-          "停用或改写其中的规则。",
-    "en": "Rules tailor a client's plan from the [facts about the business]({facts}): when its "
-          "condition holds, a rule adds steps or checklist items, gives them a priority (which "
-          "only ever goes up), or derives a fact other rules can test; excluding wins over "
-          "including. A rule without a condition applies to every client. This page lists all "
-          "{n} rules of the base layer (`rules/base/`); a client overlay may disable or change "
-          "any of them.",
-}
-# Rule files named after something other than a domain of the KB.
-THEMES = {
-    "baseline": Text("基线", "Baseline"),
-    "goals": Text("经营目标", "Goals"),
-    "stage": Text("业务阶段", "Business stage"),
-}
+from generator.words import section, word
 
 
 def theme(file: str, lang: str) -> str:
     """The heading of a rule file's group: `客户服务` for `rules/base/customer-service.yaml`."""
     stem = splitext(basename(file))[0]
-    if stem in THEMES:
-        return THEMES[stem](lang)
+    themes = section(lang, "theme")  # rule files named after something other than a domain of the KB
+    if stem in themes:
+        return themes[stem]
     name = vocab(stem.replace("-", "_"), lang)
     return name[:1].upper() + name[1:]
 
@@ -91,7 +73,7 @@ def pages(data: SiteData, lang: str) -> Iterator[Page]:
     groups: dict[str, list[Rule]] = {}
     for rule in data.rules:
         groups.setdefault(rule.location[0] if rule.location else rule.layer, []).append(rule)
-    intro = INTRO[lang].format(facts=paths.link(paths.RULES, paths.FACTS), n=len(data.rules))
+    intro = word(lang, "intro.catalogue").format(facts=paths.link(paths.RULES, paths.FACTS), n=len(data.rules))
     blocks = [search_boost(0.3) + heading(1, md(title)), intro]
     for file, rules in groups.items():
         blocks.append(heading(2, f"{md(theme(file, lang))} `{basename(file)}`"))

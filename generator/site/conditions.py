@@ -14,18 +14,11 @@ from generator.kb.model import KB, Text
 from generator.rules.model import Condition, Leaf, fold
 from generator.rules.operators import OPERATORS, says
 from generator.site.kpis import number
-
-_WORDS = {
-    "and": ("，且 ", " and "), "or": ("，或 ", " or "), "open": ("（", "("), "close": ("）", ")"),
-    "list": ("、", ", "), "yes": ("是", "yes"), "no": ("否", "no"),
-    "set": ("已由规则设定", "is set by a rule"), "unset": ("未被规则设定", "is not set by any rule"),
-    "or_absent": ("（或未填写）", " (or not given)"), "or_unset": ("（或未被设定）", " (or not set)"),
-    "always": ("始终适用（没有条件）", "always applies (no conditions)"),
-}
+from generator.words import section
 
 
 def _word(key: str, lang: str) -> str:
-    return Text(*_WORDS[key])(lang)
+    return section(lang, "conditions")[key]
 
 
 def _sentence_case(label: str) -> str:
@@ -73,7 +66,7 @@ def value_text(kb: KB, fact_id: str, value: object, lang: str, in_sentence: bool
         return _sentence_case(label) if lang == "en" and in_sentence else label
     if not in_sentence or (fact is not None and fact.type == "date"):
         return str(value)
-    return f"“{value}”" if lang == "zh" else f'"{value}"'
+    return _word("quoted", lang).format(value=value)
 
 
 def _may_be_absent(kb: KB, fact_id: str) -> bool:

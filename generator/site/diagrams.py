@@ -9,19 +9,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
-from generator.kb.model import KB, Phase, Step, Text
+from generator.kb.model import KB, Phase, Step
 from generator.site.escape import mermaid_lines
 from generator.site.layout import Edge, pinned_rows, rows, wrap
 from generator.site.page_labels import vocab
+from generator.words import section, word
 
 MAX_STEPS = 8  # a phase with more steps is drawn as sub-flows of about this many at most
 SUB_FLOW = 6
-# Short phase names, put before the title of a step of another phase.
-SHORT = {
-    "insight": Text("洞察", "Insight"), "strategy": Text("策略", "Strategy"),
-    "planning": Text("计划", "Planning"), "execution": Text("执行", "Execution"),
-    "evaluation": Text("评估", "Evaluation"), "optimization": Text("优化", "Optimization"),
-}
 
 
 @dataclass(frozen=True)
@@ -54,8 +49,8 @@ def _label(kb: KB, step_id: str, phase: Phase, lang: str) -> str:
     step = kb.step_by_id[step_id]
     lines = wrap(step.title(lang))
     if step.phase != phase.id:
-        other = SHORT[step.phase](lang) if step.phase in SHORT else kb.phase_by_id[step.phase].title(lang)
-        lines.insert(0, f"{other} ·" if lang == "en" else f"{other}阶段：")
+        other = section(lang, "phase").get(step.phase) or kb.phase_by_id[step.phase].title(lang)
+        lines.insert(0, word(lang, "page.other_phase").format(phase=other))
     return mermaid_lines(lines)
 
 

@@ -13,11 +13,7 @@ from generator.site import paths
 from generator.site.escape import md
 from generator.site.markup import Ctx, heading, join
 from generator.site.page import Page, SiteData
-
-INTRO = {
-    "zh": "这些术语在全站正文中第一次出现时带有悬停提示。按拼音排序。",
-    "en": "Where these terms appear in the text of the site, hovering over them shows their definition.",
-}
+from generator.words import word
 
 
 def sort_key(text: str, lang: str) -> str:
@@ -60,7 +56,7 @@ def pages(data: SiteData, lang: str) -> Iterator[Page]:
         groups.setdefault(initial(term.term(lang), lang), []).append(term)
     index = " ".join(f"[{md(letter)}](#{letter_anchor(letter)})" for letter in groups)
     letters = f'<nav class="opsbook-letters" aria-label="{ctx.word("letters")}" markdown="span">{index}</nav>'
-    blocks = [heading(1, md(title)), INTRO[lang], letters]
+    blocks = [heading(1, md(title)), word(lang, "intro.glossary"), letters]
     for letter, members in groups.items():
         blocks.append(heading(2, md(letter), letter_anchor(letter)))
         blocks += [_entry(ctx, t) for t in members]

@@ -10,42 +10,13 @@ from generator.site.escape import md
 from generator.site.markup import Ctx, bullets, heading, join
 from generator.site.page import Page, SiteData
 from generator.site.page_labels import vocab
+from generator.words import section, word
 
-INTRO = {
-    "zh": "比率一律用小数表示（0.05 即 5%）。阈值是“坏的一侧”的典型预警线和严重线，"
-          "可在规则包或客户定制中按行业调整；按区间看的指标给出健康区间，两侧越界都要预警。",
-    "en": "Rates are fractions (0.05 means 5%). Thresholds are typical warning and critical "
-          "levels on the bad side; a rule pack or client overlay may tune them per industry. "
-          "A KPI read as a band gives its healthy values; crossing either edge is a warning.",
-}
-# The words of this page that the KPI data does not bring (zh, en).
-WORDS = {
-    "band": ("按区间（在健康区间内为好）", "inside a band"),
-    "healthy_band": ("健康区间", "Healthy band"),
-    "band_levels": ("{low} 至 {high}；低于 {low} 或高于 {high} 为预警",
-                    "{low} to {high}; below {low} or above {high} is a warning"),
-    "below": ("低于 {level} 为严重", "below {level} is critical"),
-    "above": ("高于 {level} 为严重", "above {level} is critical"),
-    "percent": ("{n}（{pct}%）", "{n} ({pct}%)"),
-    "days": ("{n} 天", "{n} days"),
-    "months": ("{n} 天（约 {months} 个月）", "{n} days (about {months} months)"),
-    "hours": ("{n} 小时", "{n} hours"),
-}
-UNITS = {
-    "ratio": ("比率（小数，0.05 即 5%）", "ratio (a fraction: 0.05 means 5%)"),
-    "count": ("个数", "count"),
-    "currency": ("金额", "amount of money"),
-    "days": ("天", "days"),
-    "hours": ("小时", "hours"),
-    "score": ("分", "points"),
-    "times": ("倍数或次数", "times (a multiple, or how often in a period)"),
-}
 MONTH_DAYS = 30  # a runway or cycle of 60 days and more reads better in months too
 
 
 def _word(key: str, lang: str) -> str:
-    zh, en = WORDS[key]
-    return en if lang == "en" else zh
+    return section(lang, "kpi_page")[key]
 
 
 def number(value: float | None) -> str:
@@ -69,8 +40,7 @@ def quantity(kpi: Kpi, value: float | None, lang: str) -> str:
 
 
 def _unit(kpi: Kpi, lang: str) -> str:
-    zh, en = UNITS.get(kpi.unit, (kpi.unit, kpi.unit))
-    return en if lang == "en" else zh
+    return section(lang, "kpi_unit").get(kpi.unit, kpi.unit)
 
 
 def _direction(kpi: Kpi, lang: str) -> str:
@@ -87,7 +57,7 @@ def _levels(ctx: Ctx, kpi: Kpi) -> str | None:
         for key, level in (("below", band.critical_low), ("above", band.critical_high)):
             if level is not None:
                 parts.append(_word(key, lang).format(level=quantity(kpi, level, lang)))
-        return md(("；" if lang == "zh" else "; ").join(parts))
+        return md(_word("list_sep", lang).join(parts))
     if kpi.warning is None and kpi.critical is None:
         return None
     return (f"{md(ctx.word('warning'))} {md(quantity(kpi, kpi.warning, lang))}, "
@@ -118,5 +88,5 @@ def _entry(ctx: Ctx, kpi: Kpi) -> str:
 def pages(data: SiteData, lang: str) -> Iterator[Page]:
     ctx = Ctx(data.kb, lang, paths.KPIS)
     title = ctx.word("kpis")
-    content = join(heading(1, md(title)), INTRO[lang], *(_entry(ctx, k) for k in data.kb.kpis))
+    content = join(heading(1, md(title)), word(lang, "intro.kpis"), *(_entry(ctx, k) for k in data.kb.kpis))
     yield Page(paths.KPIS, title, content, (ctx.word("reference"),))

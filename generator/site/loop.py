@@ -10,20 +10,14 @@ from generator.site.diagrams import loop_flowchart, phase_flows
 from generator.site.escape import md
 from generator.site.markup import Ctx, bullets, heading, join
 from generator.site.page import Page, SiteData
-
-INTRO = {
-    "zh": "商业运营是一个首尾相接的闭环：每一轮复盘的结论都回到下一轮洞察。下图是闭环的六个阶段，"
-          "点击下方的阶段查看它的步骤。",
-    "en": "Operations run as a closed loop: what each retrospective finds feeds the next round "
-          "of insight. The diagram shows the six phases; open a phase below to see its steps.",
-}
+from generator.words import word
 
 
 def loop_page(data: SiteData, lang: str) -> Page:
     ctx = Ctx(data.kb, lang, paths.LOOP)
     title = ctx.word("loop")
     listing = bullets(ctx.pair(f"**{ctx.phase(p.id)}**", ctx.t(p.purpose)) for p in data.kb.phases)
-    content = join(heading(1, md(title)), INTRO[lang], loop_flowchart(data.kb, lang), listing)
+    content = join(heading(1, md(title)), word(lang, "intro.loop"), loop_flowchart(data.kb, lang), listing)
     return Page(paths.LOOP, title, content, (title,))
 
 

@@ -8,17 +8,18 @@ import html
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from generator.kb.model import Text
 from generator.site.page import Page
 from generator.site.page_labels import LANGS
 from generator.site.paths import in_lang
+from generator.words import word
 
 LANGUAGE_NAMES = {"zh": "中文", "en": "English"}
 
-# The hand-written pages under site/ (and site/en/), in navigation order.
+# The hand-written pages under site/ (and site/en/), in navigation order, and their titles'
+# keys in the catalogues (`nav.*`).
 HANDWRITTEN = (
-    ("index.md", Text("首页", "Home")),
-    ("start-here.md", Text("新人入门", "Start here")),
+    ("index.md", "home"),
+    ("start-here.md", "start_here"),
 )
 
 Nav = list[Any]  # MkDocs' nav: a list of {title: path} and {title: [children]}
@@ -33,7 +34,7 @@ def nav_title(text: str) -> str:
 
 def language_nav(pages: Iterable[Page], lang: str) -> Nav:
     """The navigation of one language."""
-    root: Nav = [{nav_title(title(lang)): in_lang(path, lang)} for path, title in HANDWRITTEN]
+    root: Nav = [{nav_title(word(lang, f"nav.{key}")): in_lang(path, lang)} for path, key in HANDWRITTEN]
     sections: dict[tuple[str, ...], Nav] = {(): root}
     for page in pages:
         for depth in range(1, len(page.nav) + 1):

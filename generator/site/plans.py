@@ -22,14 +22,8 @@ from generator.site.escape import md
 from generator.site.markup import Ctx, bullets, heading, join, table
 from generator.site.page import ClientPlan, Page, SiteData
 from generator.site.page_labels import label
+from generator.words import word
 
-INTRO = {
-    "zh": "每位客户的计划由其事实文件和规则生成，并说明每一项为什么在计划中。构建网站时用 "
-          "`opsbook site build --client 事实文件` 选择要发布的客户（默认发布 `examples/` 中的示例客户）。",
-    "en": "Each client's plan is made from their facts file by the rules, and says why each item "
-          "is in it. Choose the clients a build publishes with `opsbook site build --client FACTS` "
-          "(by default, the example clients of `examples/`).",
-}
 # Client plans repeat the playbook's checklist items: kept out of the search index so that a
 # search finds the playbook's own pages first (the overview page, with the names, stays in).
 NO_SEARCH = "---\nsearch:\n  exclude: true\n---\n\n"
@@ -150,7 +144,7 @@ def excluded(ctx: Ctx, plan: Plan, catalogued: frozenset[str]) -> str:
 def _timeline(ctx: Ctx, plan: Plan) -> str:
     charts = [join(heading(3, ctx.phase(c.phase)) if c.phase in ctx.kb.phase_by_id else heading(3, md(c.title)),
                    c.body).rstrip() for c in timeline.charts(plan)]
-    return join(timeline.EXPLAINED[ctx.lang], *charts).rstrip()
+    return join(word(ctx.lang, "intro.timeline"), *charts).rstrip()
 
 
 def progress_tools(client: ClientPlan, lang: str) -> str:
@@ -194,7 +188,8 @@ def index_page(data: SiteData, lang: str) -> Page:
                      str(len(plan.items)), str(urgent), plan.start_date.isoformat()])
     headers = [md(ctx.word("client")), md(fact_label(data.kb, "industry", lang)),
                md(fact_label(data.kb, "stage", lang)), *(md(ctx.word(k)) for k in ("items", "urgent", "start"))]
-    return Page(paths.PLANS, title, join(heading(1, md(title)), INTRO[lang], table(headers, rows, 3)), (title,))
+    content = join(heading(1, md(title)), word(lang, "intro.plans"), table(headers, rows, 3))
+    return Page(paths.PLANS, title, content, (title,))
 
 
 def pages(data: SiteData, lang: str) -> Iterator[Page]:

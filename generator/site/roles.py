@@ -11,19 +11,14 @@ from generator.site.escape import md
 from generator.site.markup import Ctx, bullets, heading, join, table
 from generator.site.page import Page, SiteData
 from generator.site.page_labels import vocab
-
-INTRO = {
-    "zh": "每个角色一页：这个角色参与哪些步骤（RACI）、自己负责哪些清单项。",
-    "en": "One page per role: the steps the role takes part in (RACI) and the checklist items "
-          "it owns.",
-}
+from generator.words import word
 
 
 def index_page(data: SiteData, lang: str) -> Page:
     ctx = Ctx(data.kb, lang, paths.ROLES)
     title = ctx.word("roles")
     rows = ([ctx.role(r.id), ctx.t(r.summary)] for r in data.kb.roles)
-    content = join(heading(1, md(title)), INTRO[lang],
+    content = join(heading(1, md(title)), word(lang, "intro.roles"),
                    table([md(ctx.word("role")), md(ctx.word("summary"))], rows))
     return Page(paths.ROLES, title, content, (title,))
 

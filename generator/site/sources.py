@@ -20,13 +20,7 @@ from generator.site import paths
 from generator.site.escape import md
 from generator.site.markup import Ctx, bullets, heading, join, search_boost, table
 from generator.site.page import Page, SiteData
-
-INTRO = {
-    "zh": "知识库中的每项内容都注明了它来自两本手册的哪一节。"
-          "“补全”表示手册没有明写、由团队补全的内容。",
-    "en": "Every element of the knowledge base names the handbook sections it comes from. "
-          "“Completion” marks content the handbooks do not spell out, added by the team.",
-}
+from generator.words import word
 
 Citation = tuple[str, bool]  # (Markdown of "kind: link", is a completion)
 Cited = Phase | Step | Item | Role | Kpi | Term | Template | Fact
@@ -75,7 +69,7 @@ def pages(data: SiteData, lang: str) -> Iterator[Page]:
     ctx = Ctx(data.kb, lang, paths.SOURCES)
     title = ctx.word("sources")
     found = citations(ctx)
-    blocks = [search_boost(0.3) + heading(1, md(title)), INTRO[lang], _summary(ctx, found)]
+    blocks = [search_boost(0.3) + heading(1, md(title)), word(lang, "intro.sources"), _summary(ctx, found)]
     for handbook in data.kb.handbooks:
         blocks.append(heading(2, f"{handbook.id}: {ctx.t(handbook.title)}"))
         sections = (s for s in data.kb.sections if s.handbook == handbook.id)

@@ -7,23 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from generator.kb.model import Text
 from generator.plan.model import Plan
 from generator.site.gantt import GanttRow, gantt
-
-# Short phase names (the charts' headings on the page use the phases' titles).
-PHASES = {
-    "insight": Text("洞察", "Insight"), "strategy": Text("策略", "Strategy"),
-    "planning": Text("计划", "Planning"), "execution": Text("执行", "Execution"),
-    "evaluation": Text("评估", "Evaluation"), "optimization": Text("优化", "Optimization"),
-}
-EXPLAINED = {
-    "zh": "每个步骤一条横条：从它最早开始的一项的排期开始日到它最后一项的期限，每个阶段一张图，"
-          "横条旁注明起止日期。排期考虑了前置事项、负责人的可用时间和优先级。",
-    "en": "One bar per step, from the scheduled start of its first item to the due date of its last, "
-          "one chart per phase, with the dates beside each bar. The schedule follows the dependencies, "
-          "the owners' time and the priorities.",
-}
+from generator.words import section
 
 
 @dataclass(frozen=True)
@@ -33,12 +19,17 @@ class Chart:
     body: str  # a fenced Mermaid block
 
 
+def _phase(plan: Plan, phase: str) -> str:
+    """The phase's short name (the charts' headings on the page use the phases' titles)."""
+    return section(plan.lang, "phase").get(phase) or plan.phase_titles.get(phase, phase)
+
+
 def step_bars(plan: Plan) -> list[GanttRow]:
     """(phase, step, start, end) per step of the plan, in plan order: from the scheduled start
     of the step's first item to the due date of its last."""
     bars: dict[str, GanttRow] = {}
     for item in plan.items:
-        name = PHASES[item.phase](plan.lang) if item.phase in PHASES else plan.phase_titles.get(item.phase, item.phase)
+        name = _phase(plan, item.phase)
         _, _, first, last = bars.get(item.step) or (name, item.step_title, item.start, item.due)
         bars[item.step] = (name, item.step_title, min(first, item.start), max(last, item.due))
     return list(bars.values())
@@ -72,8 +63,7 @@ def charts(plan: Plan) -> list[Chart]:
     by_phase: dict[str, list[GanttRow]] = {}
     ids: dict[str, str] = {}
     for item in plan.items:
-        ids.setdefault(PHASES[item.phase](plan.lang) if item.phase in PHASES else
-                       plan.phase_titles.get(item.phase, item.phase), item.phase)
+        ids.setdefault(_phase(plan, item.phase), item.phase)
     for row in step_bars(plan):
         by_phase.setdefault(row[0], []).append(row)
     out = []

@@ -11,13 +11,7 @@ from generator.site.kpis import number
 from generator.site.markup import Ctx, bullets, heading, join, table
 from generator.site.page import Page, SiteData
 from generator.site.page_labels import vocab
-
-INTRO = {
-    "zh": "规则根据这些事实为客户裁剪计划；`opsbook interview` 的问题和事实文件的格式"
-          "都来自这份词汇表。",
-    "en": "Rules tailor a client's plan from these facts; the questions of `opsbook interview` "
-          "and the format of a facts file both come from this vocabulary.",
-}
+from generator.words import word
 
 
 def _values(ctx: Ctx, fact: Fact) -> str:
@@ -47,5 +41,5 @@ def _entry(ctx: Ctx, fact: Fact) -> str:
 def pages(data: SiteData, lang: str) -> Iterator[Page]:
     ctx = Ctx(data.kb, lang, paths.FACTS)
     title = ctx.word("facts")
-    content = join(heading(1, md(title)), INTRO[lang], *(_entry(ctx, f) for f in data.kb.facts))
+    content = join(heading(1, md(title)), word(lang, "intro.vocabulary"), *(_entry(ctx, f) for f in data.kb.facts))
     yield Page(paths.FACTS, title, content, (ctx.word("reference"),))

@@ -317,6 +317,7 @@ WORDS: dict[str, str] = {
     "page.term": "Term",
     "page.template": "Template",
     "page.fact": "Fact",
+    "page.other_phase": "{phase} ·",
     "page.rules": "Rule catalogue",
     "page.when": "When it applies",
     "page.include": "Adds",
@@ -395,6 +396,7 @@ WORDS: dict[str, str] = {
     "conditions.or_absent": " (or not given)",
     "conditions.or_unset": " (or not set)",
     "conditions.always": "always applies (no conditions)",
+    "conditions.quoted": '"{value}"',
     # the KPI dictionary page
     "kpi_page.band": "inside a band",
     "kpi_page.healthy_band": "Healthy band",
@@ -405,6 +407,7 @@ WORDS: dict[str, str] = {
     "kpi_page.days": "{n} days",
     "kpi_page.months": "{n} days (about {months} months)",
     "kpi_page.hours": "{n} hours",
+    "kpi_page.list_sep": "; ",
     # KPI units on the KPI dictionary page
     "kpi_unit.ratio": "ratio (a fraction: 0.05 means 5%)",
     "kpi_unit.count": "count",
@@ -425,8 +428,8 @@ WORDS: dict[str, str] = {
     "theme.goals": "Goals",
     "theme.stage": "Business stage",
     # titles of the hand-written pages in the navigation
-    "nav.index.md": "Home",
-    "nav.start-here.md": "Start here",
+    "nav.home": "Home",
+    "nav.start_here": "Start here",
     # the opening paragraph of a generated page
     "intro.kpis": (
         "Rates are fractions (0.05 means 5%). Thresholds are typical warning and critical levels on the bad side; "

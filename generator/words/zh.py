@@ -302,6 +302,7 @@ WORDS: dict[str, str] = {
     "page.term": "术语",
     "page.template": "模板",
     "page.fact": "事实",
+    "page.other_phase": "{phase}阶段：",
     "page.rules": "规则目录",
     "page.when": "适用条件",
     "page.include": "加入",
@@ -380,6 +381,7 @@ WORDS: dict[str, str] = {
     "conditions.or_absent": "（或未填写）",
     "conditions.or_unset": "（或未被设定）",
     "conditions.always": "始终适用（没有条件）",
+    "conditions.quoted": "“{value}”",
     # the KPI dictionary page
     "kpi_page.band": "按区间（在健康区间内为好）",
     "kpi_page.healthy_band": "健康区间",
@@ -390,6 +392,7 @@ WORDS: dict[str, str] = {
     "kpi_page.days": "{n} 天",
     "kpi_page.months": "{n} 天（约 {months} 个月）",
     "kpi_page.hours": "{n} 小时",
+    "kpi_page.list_sep": "；",
     # KPI units on the KPI dictionary page
     "kpi_unit.ratio": "比率（小数，0.05 即 5%）",
     "kpi_unit.count": "个数",
@@ -410,8 +413,8 @@ WORDS: dict[str, str] = {
     "theme.goals": "经营目标",
     "theme.stage": "业务阶段",
     # titles of the hand-written pages in the navigation
-    "nav.index.md": "首页",
-    "nav.start-here.md": "新人入门",
+    "nav.home": "首页",
+    "nav.start_here": "新人入门",
     # the opening paragraph of a generated page
     "intro.kpis": (
         "比率一律用小数表示（0.05 即 5%）。阈值是“坏的一侧”的典型预警线和严重线，可在规则包或客户定制中按行业调整；"
