@@ -63,8 +63,11 @@ def _window_heading(plan: Plan, n: int) -> str:
 
 def by_window(plan: Plan, items: Sequence[PlanItem]) -> list[str]:
     lines: list[str] = []
+    windows: dict[int, list[PlanItem]] = {}
+    for item in items:
+        windows.setdefault(window_of(plan, item), []).append(item)
     for n in range(len(WINDOWS)):
-        mine = by_start(i for i in items if window_of(plan, i) == n)
+        mine = by_start(windows.get(n, ()))
         if mine:
             lines += [_window_heading(plan, n), ""]
             lines += [line for item in mine for line in item_lines(plan, item, with_step=True)]

@@ -79,6 +79,8 @@ def _url_md(text: str, start: int, end: int) -> str:
 def md_text(text: str) -> str:
     """Markdown-escaped text (data never becomes markup or HTML) whose web and mail addresses are
     left readable to GitHub's autolinks: `a\\_b` inside an address would link to `a%5C_b`."""
+    if "@" not in text and "://" not in text and "www." not in text:
+        return md(text)  # no address _URL could find: most text, at a third of the cost
     out, at = [], 0
     for found in _URL.finditer(text):
         end = found.start() + _url_end(found.group())
