@@ -20,6 +20,8 @@ CADENCES = ("once", "weekly", "monthly", "quarterly")
 
 @dataclass(frozen=True)
 class Text:
+    """A text in both languages of the playbook; calling it with a language picks one."""
+
     zh: str
     en: str
 
@@ -29,6 +31,8 @@ class Text:
 
 @dataclass(frozen=True)
 class Item:
+    """A checklist item: one piece of work of a step, with its owner, due offset, effort and cadence."""
+
     id: str
     step: str
     title: Text
@@ -48,6 +52,8 @@ class Item:
 
 @dataclass(frozen=True)
 class Step:
+    """A step of a phase: its purpose, RACI, KPIs, the steps it depends on and its checklist items."""
+
     id: str
     phase: str
     domain: str
@@ -74,6 +80,8 @@ class Step:
 
 @dataclass(frozen=True)
 class Phase:
+    """A phase of the operating loop, with its steps in order."""
+
     id: str
     order: int
     title: Text
@@ -88,6 +96,8 @@ class Phase:
 
 @dataclass(frozen=True)
 class Role:
+    """A role of the playbook: what it is responsible for, and from what team size a business has someone for it."""
+
     id: str
     title: Text
     dedicated_from: int  # team size from which a business usually has a person for this role
@@ -117,6 +127,8 @@ class Band:
 
 @dataclass(frozen=True)
 class Kpi:
+    """A KPI: its definition and formula, unit, direction, and the levels at which it warns."""
+
     id: str
     name: Text
     definition: Text
@@ -150,6 +162,8 @@ class Kpi:
 
 @dataclass(frozen=True)
 class Term:
+    """A glossary entry."""
+
     id: str
     term: Text
     definition: Text
@@ -162,6 +176,8 @@ class Term:
 
 @dataclass(frozen=True)
 class TemplateField:
+    """One field of a template: its label, help text and an example."""
+
     id: str
     label: Text
     help: Text
@@ -170,6 +186,8 @@ class TemplateField:
 
 @dataclass(frozen=True)
 class Template:
+    """A working template a checklist item's work uses."""
+
     id: str
     title: Text
     purpose: Text
@@ -181,12 +199,16 @@ class Template:
 
 @dataclass(frozen=True)
 class FactValue:
+    """One allowed value of an enumerated fact, with its label."""
+
     id: str
     label: Text
 
 
 @dataclass(frozen=True)
 class Fact:
+    """A fact about a client, as the vocabulary declares it: type, allowed values, bounds, labels."""
+
     id: str
     type: str
     label: Text
@@ -207,6 +229,8 @@ class Fact:
 
 @dataclass(frozen=True)
 class Section:
+    """A section of a source handbook (the source IDs items and rules cite)."""
+
     id: str
     handbook: str
     title: Text
@@ -215,6 +239,8 @@ class Section:
 
 @dataclass(frozen=True)
 class Handbook:
+    """A source handbook the playbook is drawn from."""
+
     id: str
     title: Text
     file: str
@@ -227,6 +253,8 @@ def _index(elements: tuple[object, ...]) -> dict[str, object]:
 
 @dataclass(frozen=True)
 class KB:
+    """The whole knowledge base, frozen, with lookups by ID built once."""
+
     phases: tuple[Phase, ...]
     roles: tuple[Role, ...]
     kpis: tuple[Kpi, ...]

@@ -169,6 +169,8 @@ class Revision(NamedTuple):
 
 @dataclass(frozen=True)
 class Plan:
+    """A client's plan: the items chosen, dated and owned, with the facts, reasons and workload behind them."""
+
     client_name: str
     client_note: str
     start_date: dt.date

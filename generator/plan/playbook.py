@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Playbook:
+    """A loaded playbook: the validated KB, the rules in force and the engine that runs them."""
+
     kb: KB
     ruleset: RuleSet
     engine: RulesEngine

@@ -23,6 +23,8 @@ class View:
 
 @dataclass(frozen=True)
 class Format:
+    """An output format: its name, file suffix and the module that writes it."""
+
     name: str
     suffix: str
     module: str  # loaded on first use, so openpyxl stays off the path of other formats

@@ -24,16 +24,22 @@ class Leaf:
 
 @dataclass(frozen=True)
 class All:
+    """`all`: every child condition holds."""
+
     children: tuple[Condition, ...]
 
 
 @dataclass(frozen=True)
 class Any_:
+    """`any`: at least one child condition holds."""
+
     children: tuple[Condition, ...]
 
 
 @dataclass(frozen=True)
 class Not:
+    """`not`: the child condition does not hold."""
+
     child: Condition
 
 
@@ -42,6 +48,8 @@ Condition = Leaf | All | Any_ | Not
 
 @dataclass(frozen=True)
 class Action:
+    """A rule's `then`: items to include or exclude, the priority to raise them to, facts to set."""
+
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     priority: str | None = None
@@ -50,6 +58,8 @@ class Action:
 
 @dataclass(frozen=True)
 class Rule:
+    """A rule of a rule set: when its condition holds, its action applies."""
+
     id: str
     title_zh: str
     title_en: str

@@ -44,6 +44,8 @@ class Subject:
 
 @dataclass(frozen=True)
 class Operator:
+    """A condition operator: the fact types it applies to, its value's schema and its test."""
+
     name: str
     types: frozenset[str]  # the fact types it applies to (kb fact `type`)
     schema: Mapping[str, object]  # JSON Schema of its value in a rule file

@@ -39,6 +39,8 @@ class Test:
 
 @dataclass(frozen=True)
 class Conj:
+    """A conjunction: every child holds."""
+
     children: tuple[Node, ...]
 
 

@@ -35,6 +35,8 @@ class Piece:
 
 @dataclass(frozen=True)
 class Shard:
+    """One durable ruleset: pieces of the rules of one level, and the fact paths they read."""
+
     pieces: tuple[Piece, ...]
     slots: tuple[Slot, ...]  # the fact paths its pieces read
 
@@ -62,6 +64,8 @@ class Shard:
 
 @dataclass(frozen=True)
 class CompiledLevel:
+    """One chaining level: the rules that always fire, and the shards of the others."""
+
     level: Level
     constant: tuple[int, ...]  # rules that always fire
     shards: tuple[Shard, ...]
@@ -69,5 +73,7 @@ class CompiledLevel:
 
 @dataclass(frozen=True)
 class Program:
+    """The rules and their compiled levels, in the order they are evaluated."""
+
     rules: tuple[Rule, ...]
     levels: tuple[CompiledLevel, ...]

@@ -26,6 +26,8 @@ Derived = dict[str, tuple[object, int]]  # fact -> (value, index of the rule tha
 
 @dataclass(frozen=True)
 class Outcome:
+    """What chaining settles on: the rules that fired, and the facts with the derived ones added."""
+
     fired: tuple[int, ...]  # rule indices, ascending (= definition order)
     facts: Mapping[str, object]  # client facts plus derived facts
     derived: tuple[tuple[str, object], ...]

@@ -61,6 +61,8 @@ class Match:
 
 @dataclass(frozen=True, slots=True)
 class Firing:
+    """A rule that fired, with the leaves of its condition that matched."""
+
     rule: str
     layer: str
     matched: tuple[Match, ...]
