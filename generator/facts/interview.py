@@ -27,7 +27,7 @@ from generator.core.errors import OpsbookError
 from generator.facts.client import LATEST_DATE, FactValue, facts_from_data, normalise, typed_number
 from generator.kb.cross_checks import CORE_KPIS
 from generator.kb.model import KB, Fact, Text
-from generator.words import LANGS, section
+from generator.words import LANGS, section, word
 
 if TYPE_CHECKING:
     from questionary import Question as Prompt
@@ -100,7 +100,8 @@ def _flat(text: str) -> str:
 def options(question: Question) -> tuple[tuple[FactValue, Text], ...]:
     """The choices of an enum, list or yes/no question: (value, label)."""
     if question.fact.type == "bool":
-        return (True, Text("是", "Yes")), (False, Text("否", "No"))
+        return ((True, Text(word("zh", "interview.yes"), word("en", "interview.yes"))),
+                (False, Text(word("zh", "interview.no"), word("en", "interview.no"))))
     return tuple((v.id, v.label) for v in question.fact.values)
 
 

@@ -14,7 +14,7 @@ from generator.kb.model import KB, Text
 from generator.rules.model import Condition, Leaf, fold
 from generator.rules.operators import OPERATORS, says
 from generator.site.kpis import number
-from generator.words import section
+from generator.words import section, word
 
 
 def _word(key: str, lang: str) -> str:
@@ -43,11 +43,11 @@ def _named(kb: KB, fact_id: str, lang: str) -> str:
     label = fact_label(kb, fact_id, lang)
     if label == fact_id:
         return fact_id
-    if lang == "zh":
-        return f"{label}（{fact_id}）"
-    label = _sentence_case(label)
-    plain = label.lower().replace(" ", "_")
-    return label if plain == fact_id else f"{label} ({fact_id})"
+    if lang == "en":
+        label = _sentence_case(label)
+        if label.lower().replace(" ", "_") == fact_id:
+            return label
+    return word(lang, "page.aside").format(text=label, aside=fact_id)
 
 
 def value_text(kb: KB, fact_id: str, value: object, lang: str, in_sentence: bool = True) -> str:

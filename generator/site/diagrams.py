@@ -94,10 +94,9 @@ def _groups(phase: Phase) -> list[list[Step]]:
 
 def _domains(steps: Sequence[Step], lang: str) -> str:
     names = [vocab(d, lang) for d in dict.fromkeys(s.domain for s in steps)]
-    if lang == "zh":
-        return "、".join(names)
-    text = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-    return text[:1].upper() + text[1:]
+    words = section(lang, "page")
+    text = names[-1] if len(names) == 1 else words["list_sep"].join(names[:-1]) + words["last_sep"] + names[-1]
+    return text[:1].upper() + text[1:] if lang == "en" else text
 
 
 def phase_flows(kb: KB, phase: Phase, lang: str) -> list[Flow]:

@@ -10,6 +10,7 @@ from generator.kb.model import KB, Text
 from generator.site import paths
 from generator.site.escape import cjk_text, md
 from generator.site.page_labels import label
+from generator.words import section
 
 
 @dataclass(frozen=True)
@@ -60,11 +61,11 @@ class Ctx:
 
     def listing(self, parts: Iterable[str]) -> str:
         """Inline list: `a、b` in Chinese, `a, b` in English."""
-        return ("、" if self.lang == "zh" else ", ").join(parts)
+        return section(self.lang, "page")["list_sep"].join(parts)
 
     def pair(self, name: str, value: str) -> str:
         """`name：value` in Chinese, `name: value` in English (both already Markdown)."""
-        return f"{name}：{value}" if self.lang == "zh" else f"{name}: {value}"
+        return section(self.lang, "page")["pair"].format(name=name, value=value)
 
 
 def heading(level: int, text: str, anchor: str = "") -> str:

@@ -42,7 +42,7 @@ def reason(ctx: Ctx, why: Reason, catalogued: frozenset[str]) -> str:
         rule = f"{md(why.title)} {_code(why.layer)}"
     held = ctx.listing(_code(condition(m.fact, m.op, m.value, m.actual)) for m in why.matched)
     held = held or md(ctx.word("always"))
-    return f"{rule}（{held}）" if ctx.lang == "zh" else f"{rule} ({held})"
+    return word(ctx.lang, "page.aside").format(text=rule, aside=held)
 
 
 def task(ctx: Ctx, item: PlanItem, catalogued: frozenset[str]) -> str:
@@ -115,8 +115,7 @@ def _summary(ctx: Ctx, client: ClientPlan, plan: Plan) -> str:
                               for p in sorted(counts, key=PRIORITY_RANK.__getitem__))
     total = md(ctx.word("n_items").format(n=len(plan.items)))
     parts = [ctx.pair(md(ctx.word("start")), plan.start_date.isoformat()),
-             ctx.pair(md(ctx.word("items")), f"{total}（{by_priority}）" if ctx.lang == "zh"
-                      else f"{total} ({by_priority})"),
+             ctx.pair(md(ctx.word("items")), word(ctx.lang, "page.aside").format(text=total, aside=by_priority)),
              ctx.pair(md(ctx.word("layers")), ctx.listing(_code(layer) for layer in plan.layers)),
              ctx.pair(md(ctx.word("facts_file")), _code(client.source))]
     return "  \n".join(parts)

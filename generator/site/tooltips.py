@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from generator.kb.model import KB, Term
+from generator.words import word
 
 
 def forms(term: Term) -> Iterator[str]:
@@ -24,9 +25,9 @@ def forms(term: Term) -> Iterator[str]:
 def abbreviations(kb: KB, lang: str) -> dict[str, str]:
     """Surface form -> tooltip text; a form two terms share keeps the first term's."""
     found: dict[str, str] = {}
+    pair = word(lang, "page.pair")
     for term in kb.glossary:
-        colon = "：" if lang == "zh" else ": "
-        tip = " ".join(f"{term.term(lang)}{colon}{term.definition(lang)}".split())
+        tip = " ".join(pair.format(name=term.term(lang), value=term.definition(lang)).split())
         for form in forms(term):
             # `]` would end the abbreviation's name in the `*[name]: text` syntax.
             if form.strip() and "]" not in form:

@@ -27,8 +27,7 @@ def _values(ctx: Ctx, fact: Fact) -> str:
 
 
 def _entry(ctx: Ctx, fact: Fact) -> str:
-    kind = f"`{fact.type}`" + (f"（{md(vocab(fact.type, 'zh'))}）" if ctx.lang == "zh"
-                              else f" ({md(vocab(fact.type, 'en'))})")
+    kind = word(ctx.lang, "page.aside").format(text=f"`{fact.type}`", aside=md(vocab(fact.type, ctx.lang)))
     facts = [ctx.pair(md(ctx.word("kpi_id")), f"`{fact.id}`"), ctx.pair(md(ctx.word("type")), kind)]
     facts += [md(ctx.word(flag)) for flag in ("required", "derived") if getattr(fact, flag)]
     facts += [ctx.pair(md(ctx.word(bound)), number(getattr(fact, bound)))
