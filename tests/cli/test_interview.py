@@ -204,13 +204,6 @@ def test_chinese_messages_hold_no_english(run_cli, playbook) -> None:
         assert message in err
 
 
-def test_the_catalogues_have_the_same_words_and_the_chinese_one_no_english() -> None:
-    assert WORDS["zh"].keys() == WORDS["en"].keys()
-    for key, text in WORDS["zh"].items():
-        if not key.startswith("file_"):
-            assert not re.findall(r"[A-Za-z]+", _CODES.sub("", re.sub(r"\{\w+\}", "", text))), key
-
-
 def test_english_transcript(run_cli) -> None:
     answers = ["Acme", "", "milk tea", *EN[2:9], "ten", "10", *EN[10:]]
     code, _, err = interview(run_cli, answers, "--lang", "en")

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator.plan.listing import FORMAT, KINDS, WORDS, cells
+from generator.plan.listing import FORMAT, KINDS, cells
 from generator.plan.playbook import load_playbook
 
 ROOT = Path(__file__).parents[2]
@@ -132,7 +132,3 @@ def test_an_unknown_kind_is_a_usage_error(run_cli) -> None:
     code, _, err = run_cli("list", "widgets")
     assert code == 2 and "roles" in err and "Traceback" not in err
     assert run_cli("list")[0] == 2
-
-
-def test_every_language_has_the_same_words() -> None:
-    assert WORDS["zh"].keys() == WORDS["en"].keys()

@@ -158,10 +158,6 @@ def test_the_view_shows_data_as_text_never_as_markup(run_cli, terminal_of, tmp_p
     assert "[bold red]x[/] **y**" in _plain(out)[0]
 
 
-def test_every_language_has_the_same_words() -> None:
-    assert WORDS["zh"].keys() == WORDS["en"].keys()
-
-
 def test_a_piped_plan_does_not_load_rich(tmp_path: Path) -> None:
     probe = ("import contextlib, io, sys\nfrom generator.cli.main import main\n"
              "with contextlib.redirect_stdout(io.StringIO()):\n    main(['plan', 'examples/saas-idea.yaml'])\n"

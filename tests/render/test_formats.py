@@ -195,10 +195,3 @@ def test_markdown_shows_hostile_text_as_text(hostile: Plan) -> None:
 def test_ics_escapes_hostile_text(hostile: Plan) -> None:
     calendar = Calendar.from_ical(RENDERERS["ics"].render(hostile))
     assert HOSTILE in str(calendar["X-WR-CALNAME"])
-
-
-def test_every_label_exists_in_both_languages() -> None:
-    assert LABELS["zh"].keys() == LABELS["en"].keys()
-    for key in LABELS["en"]:
-        fields = [{part.split("}")[0] for part in LABELS[lang][key].split("{")[1:]} for lang in LABELS]
-        assert fields[0] == fields[1], key

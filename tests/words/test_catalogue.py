@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import string
 
 import pytest
@@ -51,3 +52,16 @@ def test_unknown_language_or_key_is_an_error() -> None:
         words("fr")
     with pytest.raises(KeyError):
         word("en", "plan.no-such-word")
+
+
+# Latin words the Chinese catalogue may hold: abbreviations, file formats, commands, options and
+# country codes that are written the same in Chinese text.
+LATIN_IN_CHINESE = {"KPI", "RACI", "R", "A", "C", "I", "ID", "ISO", "YYYY", "MM", "DD", "CN", "US", "DE", "JP", "GB",
+                    "Markdown", "YAML", "JSON", "CSV", "ICS", "Excel", "xlsx", "md", "format",
+                    "opsbook", "explain", "list", "kpis", "roles", "FACTS"}
+
+
+def test_the_chinese_catalogue_holds_no_english() -> None:
+    latin = {key: found for key, text in words("zh").items()
+             if (found := set(re.findall(r"[A-Za-z]+", re.sub(r"`[^`]*`|\{\w+\}", "", text)))) - LATIN_IN_CHINESE}
+    assert latin == {}
