@@ -12,8 +12,9 @@ otherwise. Figures, medians of `--runs` visits:
 - the first plan through the `#facts=` hook: from navigation to `window.opsbookPlan` set and
   the plan shown, with where the time went (the page marks each stage with
   `performance.mark("opsbook-builder:...")`: the page's script started, then in the engine's
-  worker Pyodide loaded, files fetched, packages unpacked, opsbook imported, playbook
-  unpickled, first plan and its view made; then the plan shown by the page);
+  worker the memory snapshot fetched and unzipped, Pyodide restored from it (opsbook imported
+  and the playbook unpickled at build time), the package's files unpacked, the engine ready,
+  first plan and its view made; then the plan shown by the page);
 - the first plan through the form: the page opened, the client's name typed and the form
   submitted as soon as it can be, to the plan shown;
 - the same again on a second visit (the browser's cache holds the files);
@@ -52,7 +53,7 @@ FACTS: dict[str, Any] = {
     "offering": "both", "channels": ["offline_store", "social_media"], "has_supply_chain": True, "team_size": 9,
     "goals": ["improve_retention", "build_brand"], "kpis": {"complaint_rate": 0.06}, "start_date": "2027-01-18",
     "lang": "en"}
-STAGES = ("start", "pyodide", "fetched", "unpacked", "imported", "ready", "planned", "shown")
+STAGES = ("start", "fetched", "pyodide", "unpacked", "ready", "planned", "shown")
 TIMEOUT = 180_000
 
 

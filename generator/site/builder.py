@@ -33,7 +33,7 @@ def builder_site(root: Path, overlays: Sequence[Path] = (), today: dt.date | Non
         depth = in_lang(builder_form.PATH, lang).count("/")
         text = builder_form.page(playbook.kb, lang, day, depth)
         pages[lang] = Page(builder_form.PATH, builder_form.WORDS[lang]["title"], text)
-    return BuilderSite(pages, builder_assets.builder_files(root, playbook.kb, playbook.ruleset))
+    return BuilderSite(pages, builder_assets.builder_files(root, playbook.kb, playbook.ruleset, day))
 
 
 def with_builder(content: SiteContent, builder: BuilderSite) -> SiteContent:

@@ -1,8 +1,9 @@
 """The plan builder's files, made at site build time: Pyodide's core copied from the npm
 install (node_modules/pyodide, from the locked package.json), the `generator` package and
 the pure-Python libraries it plans with, zipped, and the validated playbook pickled with the
-calendar facts the browser would otherwise import the holidays library for. Nothing is
-fetched: a missing Pyodide is a located error that says to run scripts/setup.sh.
+calendar facts the browser would otherwise import the holidays library for, shipped inside a
+snapshot of Python's memory (builder_snapshot.py). Nothing is fetched: a missing Pyodide is a
+located error that says to run scripts/setup.sh.
 
 The Python the browser runs ships compiled: Pyodide's standard library and the zips are
 compiled to bytecode by Pyodide's own Python, run by Node.js at build time (CPython here is
@@ -34,6 +35,7 @@ from generator.kb.model import KB
 from generator.plan import calendar
 from generator.plan.cache import cache_dir
 from generator.rules.ruleset import RuleSet
+from generator.site import builder_snapshot
 from generator.site.builder_runtime import Bundle
 
 FOLDER = "assets/builder"  # where the files go in the site, neutral of language
@@ -227,17 +229,25 @@ def bundle(kb: KB, ruleset: RuleSet, today: dt.date | None = None) -> bytes:
     year = (today or dt.date.today()).year
     days = {(country, first): calendar._working_days(country, first)
             for country in CALENDAR_COUNTRIES for first in range(year - YEARS_BEFORE, year + YEARS_AFTER)}
-    return pickle.dumps(Bundle(kb, ruleset, _countries(), days), protocol=pickle.HIGHEST_PROTOCOL)
+    return pickle.dumps(Bundle(kb, ruleset, tuple(sorted(_countries())), days), protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def builder_files(root: Path, kb: KB, ruleset: RuleSet) -> list[tuple[str, bytes]]:
-    """(site path, content) of every file the builder page loads."""
+def builder_files(root: Path, kb: KB, ruleset: RuleSet, today: dt.date | None = None) -> list[tuple[str, bytes]]:
+    """(site path, content) of every file the builder page loads: Pyodide, the compiled zips
+    (imported from when a plan needs a module the snapshot has not imported) and the snapshot
+    of the builder's memory, the playbook in it."""
     pyodide = dict(_pyodide(root))
     code = compiled(root, {STDLIB: pyodide[STDLIB], "opsbook.zip": _zip(("generator", *ALWAYS)),
                            "calendar.zip": _zip(CALENDAR)})
     pyodide[STDLIB] = code.pop(STDLIB)
+    year = (today or dt.date.today()).year
+    # the pickle's bytes change with CPython's hash seed, the playbook's digests do not
+    parts = {**code, STDLIB: pyodide[STDLIB], "playbook": f"{kb.digest}|{ruleset.digest}|{year}".encode()}
+    memory = builder_snapshot.snapshot(pyodide_folder(root), pyodide[STDLIB], code["opsbook.zip"],
+                                       code["calendar.zip"], lambda: bundle(kb, ruleset, today),
+                                       builder_snapshot.key(pyodide_folder(root), parts))
     files = [(f"{FOLDER}/pyodide/{name}", data) for name, data in pyodide.items()]
     files += [(f"{FOLDER}/{name}", data) for name, data in code.items()]
-    files.append((f"{FOLDER}/playbook.pickle", bundle(kb, ruleset)))
+    files.append((f"{FOLDER}/{builder_snapshot.NAME}", memory))
     return files
 

@@ -43,7 +43,7 @@ class Bundle:
 
     kb: KB
     ruleset: RuleSet
-    countries: frozenset[str]
+    countries: tuple[str, ...]  # sorted: a set's pickle would follow the build's hash seed
     working_days: Mapping[tuple[str, int], tuple[int, ...]]  # (country, first year) -> day ordinals
 
 
@@ -60,7 +60,8 @@ def install_calendar(bundle: Bundle) -> None:
         return known if known is not None else computed(country, first_year)
 
     calendar._working_days = working_days  # type: ignore[assignment]  # same answers, looked up
-    facts._countries = lambda: bundle.countries  # type: ignore[assignment]
+    countries = frozenset(bundle.countries)
+    facts._countries = lambda: countries  # type: ignore[assignment]
 
 
 class Builder:

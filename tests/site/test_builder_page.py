@@ -203,7 +203,8 @@ def test_the_site_gets_a_builder_page_per_language() -> None:
     assert '../../assets/builder/' in made.pages["en"].content and '"../assets/builder/' in made.pages["zh"].content
     names = {path for path, _ in made.files}
     assert {f"assets/builder/pyodide/{n}" for n in builder_assets.PYODIDE_FILES} <= names
-    assert {"assets/builder/opsbook.zip", "assets/builder/calendar.zip", "assets/builder/playbook.pickle"} <= names
+    assert {"assets/builder/opsbook.zip", "assets/builder/calendar.zip", "assets/builder/snapshot.bin.gz"} <= names
+    assert "assets/builder/playbook.pickle" not in names  # it is in the snapshot's memory
 
 
 def test_the_site_ships_python_compiled_for_pyodide(built_site: Built) -> None:

@@ -5,7 +5,8 @@
  * interview's checks read the form, the pure-Python rules engine and the planner make the
  * plan, and the CLI's own writers make the downloads, so they are the bytes `opsbook plan`
  * writes. Pyodide, the package and the playbook are files of this site (assets/builder/):
- * nothing is asked of any other host.
+ * nothing is asked of any other host. Python is not started here: its memory, saved by the
+ * site build with opsbook imported and the playbook loaded (builder_snapshot.py), is restored.
  *
  * Testing hook (a contract): `#facts=<base64url, no padding, of the facts as UTF-8 JSON>`
  * computes and shows the plan of those facts; `window.opsbookPlan` is null while it is
@@ -38,35 +39,67 @@ function engineWorker() {
   async function fetchBytes(assets, name) {
     const response = await fetch(new URL(name, assets));
     if (!response.ok) throw new Error(`${name}: ${response.status}`);
-    return new Uint8Array(await response.arrayBuffer());
+    const body = name.endsWith(".gz") ? response.body.pipeThrough(new DecompressionStream("gzip")) : response.body;
+    return new Uint8Array(await new Response(body).arrayBuffer());
   }
 
+  // The snapshot's pages put back in place, the pages of zeros left out of the file between
+  // them (builder_snapshot.packed): the image's length, the page size, the count of pages,
+  // their numbers, then their bytes.
+  function unpacked(file) {
+    const [length, size, count] = new Uint32Array(file.buffer, file.byteOffset, 3);
+    const image = new Uint8Array(length);
+    let at = 12 + 4 * count;
+    for (const page of new Uint32Array(file.buffer, file.byteOffset + 12, count)) {
+      const end = Math.min(at + size, at + length - page * size);
+      image.set(file.subarray(at, end), page * size);
+      at = end;
+    }
+    return image;
+  }
+
+  // Pyodide compiles its WebAssembly only once the snapshot is in (loadPyodide waits for it
+  // first): compiled here meanwhile, on the file's own fetch, and given to Pyodide's
+  // instantiation, whose second fetch of the file is not read.
+  function compiledEarly(url) {
+    const compiled = WebAssembly.compileStreaming(fetch(url));
+    const instantiate = WebAssembly.instantiateStreaming;
+    WebAssembly.instantiateStreaming = async (source, imports) => {
+      const response = await source;
+      if (response.url !== url) return instantiate(response, imports);
+      response.body?.cancel();
+      const module = await compiled;
+      return { module, instance: await WebAssembly.instantiate(module, imports) };
+    };
+  }
+
+  // Python's memory as the site build left it (opsbook imported, the playbook unpickled into
+  // `builder`): restored, not started; Python's files go back in place for later imports.
   async function start(assets) {
-    const files = Promise.all(["opsbook.zip", "calendar.zip", "playbook.pickle"].map((n) => fetchBytes(assets, n)));
-    const { loadPyodide } = await import(new URL("pyodide/pyodide.mjs", assets).href);
-    const pyodide = await loadPyodide({ indexURL: new URL("pyodide/", assets).href, fullStdLib: false });
+    const index = new URL("pyodide/", assets).href;
+    const memory = fetchBytes(assets, "snapshot.bin.gz").then((file) => {
+      stage("fetched");
+      return unpacked(file);
+    });
+    compiledEarly(`${index}pyodide.asm.wasm`);
+    const files = Promise.all(["opsbook.zip", "calendar.zip"].map((n) => fetchBytes(assets, n)));
+    const createModule = import(`${index}pyodide.asm.mjs`).then((module) => module.default);
+    const { loadPyodide } = await import(`${index}pyodide.mjs`);
+    const pyodide = await loadPyodide({
+      indexURL: index, _loadSnapshot: memory,
+      // the memory to restore is larger than a new Python's: grown before it is copied in
+      createPyodideModule: async (settings) => {
+        const module = await (await createModule)(settings);
+        module.growMemory((await memory).length);
+        return module;
+      },
+    });
     stage("pyodide");
-    const [code, calendar, playbook] = await files;
-    stage("fetched");
-    // opsbook's modules (compiled, with the JSON files they read) in a folder; the holidays
-    // library imported from its zip, and only for a calendar the playbook did not bring
+    const [code, calendar] = await files;
     pyodide.unpackArchive(code, "zip", { extractDir: "/opsbook" });
     pyodide.FS.writeFile("/opsbook/calendar.zip", calendar);
-    pyodide.FS.writeFile("/opsbook/playbook.pickle", playbook);
     stage("unpacked");
-    pyodide.runPython(`
-import os, sys
-sys.path[:0] = ["/opsbook"]
-sys.path.append("/opsbook/calendar.zip")
-os.environ["OPSBOOK_ENGINE"] = "python"
-os.environ["OPSBOOK_CACHE"] = "/tmp/opsbook-cache"
-from generator.site.builder_runtime import Builder
-`);
-    stage("imported");
-    pyodide.runPython(`
-with open("/opsbook/playbook.pickle", "rb") as handle:
-    builder = Builder(handle.read())
-`);
+    pyodide.runPython("import random; random.seed()");  // this browser's own, not the build's
     stage("ready");
     return pyodide.globals.get("builder");
   }
