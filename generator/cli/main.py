@@ -3,6 +3,9 @@ so `opsbook --help` and fast paths such as `plan` import only what they use."""
 
 from __future__ import annotations
 
+import atexit
+import functools
+import gc
 import importlib
 import os
 import sys
@@ -65,9 +68,20 @@ def main(argv: list[str] | None = None) -> int:
     """Run the CLI; return its exit code: 0 success, 1 bad input, 2 usage, 3 internal error."""
     from generator.core.files import guarded_stdout
 
+    _quick_exit()
     with guarded_stdout():
         code = _run(argv)
         return _flushed(code)
+
+
+@functools.cache
+def _quick_exit() -> None:
+    """At exit, take every object out of the garbage collector's reach first. A plan leaves a playbook
+    of some hundred thousand objects behind, which the collections Python runs while it shuts down
+    would walk once more (about a sixth of a cold plan's time) only to find nothing: they are freed by
+    reference counting all the same, and the process's memory goes back to the system whole. atexit
+    runs it only when the interpreter ends, so a process that calls main() and goes on is unaffected."""
+    atexit.register(gc.freeze)
 
 
 def _run(argv: list[str] | None) -> int:
