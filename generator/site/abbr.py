@@ -11,6 +11,7 @@ a reader expects a tooltip.
 
 from __future__ import annotations
 
+import functools
 import re
 import xml.etree.ElementTree as etree
 from typing import Any
@@ -41,6 +42,18 @@ def pattern(name: str) -> str:
     return first + before + rest + after
 
 
+@functools.lru_cache(maxsize=4)
+def terms_regex(names: tuple[str, ...]) -> re.Pattern[str]:
+    """One regex for all the terms: the longest that matches at a place wins (运营闭环 before
+    闭环). The terms are grouped by their first character, each group in that order, so the
+    regex engine tries only the group of the character it is at (the same matches as the plain
+    alternation of `pattern()`s, longest first, in a fraction of the time)."""
+    groups: dict[str, list[str]] = {}
+    for name in sorted(names, key=len, reverse=True):
+        groups.setdefault(name[0], []).append(pattern(name)[len(re.escape(name[0])):])
+    return re.compile("|".join(re.escape(first) + "(?:" + "|".join(rests) + ")" for first, rests in groups.items()))
+
+
 def word_bounds(text: str) -> set[int]:
     """The offsets in `text` where the segmenter starts or ends a word."""
     bounds, at = {0}, 0
@@ -54,8 +67,7 @@ class CjkAbbrTreeprocessor(AbbrTreeprocessor):
     def run(self, root: etree.Element) -> etree.Element | None:
         if not self.abbrs:
             return None
-        names = sorted(self.abbrs, key=len, reverse=True)  # longest first: 运营闭环 before 闭环
-        self.RE = re.compile("|".join(pattern(n) for n in names))
+        self.RE = terms_regex(tuple(self.abbrs))
         self._walk(root, set())
         return None
 
@@ -70,12 +82,13 @@ class CjkAbbrTreeprocessor(AbbrTreeprocessor):
         el.text, made = self._marked(el.text, seen)
         for n, abbr in enumerate(made):
             el.insert(n, abbr)
+        at = len(made)  # where the next child is now
         for child in children:
             self._walk(child, seen)
             child.tail, made = self._marked(child.tail, seen)
-            at = list(el).index(child) + 1
-            for n, abbr in enumerate(made):
-                el.insert(at + n, abbr)
+            for n, abbr in enumerate(made, start=at + 1):
+                el.insert(n, abbr)
+            at += 1 + len(made)
 
     def _marked(self, text: str | None, seen: set[str]) -> tuple[str | None, list[etree.Element]]:
         """`text` up to its first marked term, and the <abbr> elements (each with the text that
