@@ -14,6 +14,6 @@ def label(key: str, lang: str) -> str:
 
 
 def vocab(value: str, lang: str) -> str:
-    """A value of a stable vocabulary (RACI letter, cadence, horizon, domain) in `lang`;
-    unknown values are shown as they are."""
-    return section(lang, "vocab").get(value, value)
+    """A value of a stable vocabulary (RACI letter, cadence, domain, fact type; a horizon as plans
+    show it) in `lang`; unknown values are shown as they are."""
+    return section(lang, "vocab").get(value) or section(lang, "horizon").get(value, value)

@@ -95,7 +95,7 @@ WORDS: dict[str, str] = {
     "priority.high": "high",
     "priority.medium": "medium",
     "priority.low": "low",
-    # horizons as plans show them
+    # horizons, as plans and the site show them
     "horizon.short": "short (1-3 months)",
     "horizon.mid": "mid (3-12 months)",
     "horizon.long": "long (1-3 years)",
@@ -359,9 +359,6 @@ WORDS: dict[str, str] = {
     "vocab.weekly": "weekly",
     "vocab.monthly": "monthly",
     "vocab.quarterly": "quarterly",
-    "vocab.short": "short (1–3 months)",
-    "vocab.mid": "mid (3–12 months)",
-    "vocab.long": "long (1–3 years)",
     "vocab.higher_is_better": "higher is better",
     "vocab.lower_is_better": "lower is better",
     "vocab.band": "best inside a healthy band (too high and too low are both bad)",

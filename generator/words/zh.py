@@ -88,7 +88,7 @@ WORDS: dict[str, str] = {
     "priority.high": "高",
     "priority.medium": "中",
     "priority.low": "低",
-    # horizons as plans show them
+    # horizons, as plans and the site show them
     "horizon.short": "短期（1-3个月）",
     "horizon.mid": "中期（3-12个月）",
     "horizon.long": "长期（1-3年）",
@@ -248,7 +248,7 @@ WORDS: dict[str, str] = {
     "page.depends_on": "前置步骤",
     "page.checklist": "检查清单",
     "page.owner": "负责人",
-    "page.due": "期限",
+    "page.due": "截止",
     "page.cadence": "频率",
     "page.done_when": "完成标准",
     "page.evidence": "证据",
@@ -344,9 +344,6 @@ WORDS: dict[str, str] = {
     "vocab.weekly": "每周",
     "vocab.monthly": "每月",
     "vocab.quarterly": "每季度",
-    "vocab.short": "短期（1–3 个月）",
-    "vocab.mid": "中期（3–12 个月）",
-    "vocab.long": "长期（1–3 年）",
     "vocab.higher_is_better": "越高越好",
     "vocab.lower_is_better": "越低越好",
     "vocab.band": "在健康区间内为好（过高过低都不好）",
