@@ -78,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
 def _quick_exit() -> None:
     """At exit, take every object out of the garbage collector's reach first. A plan leaves a playbook
     of some hundred thousand objects behind, which the collections Python runs while it shuts down
-    would walk once more (about a sixth of a cold plan's time) only to find nothing: they are freed by
+    would walk once more (about an eighth of a cold plan's time) only to find nothing: they are freed by
     reference counting all the same, and the process's memory goes back to the system whole. atexit
     runs it only when the interpreter ends, so a process that calls main() and goes on is unaffected."""
     atexit.register(gc.freeze)
