@@ -13,8 +13,6 @@ from generator.site.page_labels import LANGS
 from generator.site.paths import in_lang
 from generator.words import word
 
-LANGUAGE_NAMES = {"zh": "中文", "en": "English"}
-
 # The hand-written pages under site/ (and site/en/), in navigation order, and their titles'
 # keys in the catalogues (`nav.*`).
 HANDWRITTEN = (
@@ -47,4 +45,4 @@ def language_nav(pages: Iterable[Page], lang: str) -> Nav:
 
 
 def site_nav(pages: Mapping[str, Iterable[Page]]) -> Nav:
-    return [{LANGUAGE_NAMES[lang]: language_nav(pages[lang], lang)} for lang in LANGS]
+    return [{word(lang, "language.name"): language_nav(pages[lang], lang)} for lang in LANGS]

@@ -428,6 +428,8 @@ WORDS: dict[str, str] = {
     "theme.baseline": "Baseline",
     "theme.goals": "Goals",
     "theme.stage": "Business stage",
+    # the language's own name, in the site's language switch
+    "language.name": "English",
     # titles of the hand-written pages in the navigation
     "nav.home": "Home",
     "nav.start_here": "Start here",

@@ -413,6 +413,8 @@ WORDS: dict[str, str] = {
     "theme.baseline": "基线",
     "theme.goals": "经营目标",
     "theme.stage": "业务阶段",
+    # the language's own name, in the site's language switch
+    "language.name": "中文",
     # titles of the hand-written pages in the navigation
     "nav.home": "首页",
     "nav.start_here": "新人入门",

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import ast
 import re
 import string
+from pathlib import Path
 
 import pytest
 
+import generator
 from generator.words import CATALOGUES, LANGS, section, word, words
 
 
@@ -65,3 +68,28 @@ def test_the_chinese_catalogue_holds_no_english() -> None:
     latin = {key: found for key, text in words("zh").items()
              if (found := set(re.findall(r"[A-Za-z]+", re.sub(r"`[^`]*`|\{\w+\}", "", text)))) - LATIN_IN_CHINESE}
     assert latin == {}
+
+
+def _text(node: ast.expr | None) -> bool:
+    return isinstance(node, ast.Constant) and isinstance(node.value, str)
+
+
+def _word_tables(tree: ast.AST) -> list[int]:
+    """Lines of dicts keyed "zh" and "en" holding words (or tables of words), and of
+    `Text("...", "...")` made from literals: words that belong in the catalogues."""
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Dict) and {"zh", "en"} <= {k.value for k in node.keys if isinstance(k, ast.Constant)} \
+                and all(_text(v) or (isinstance(v, ast.Dict) and all(map(_text, v.values))) for v in node.values):
+            found.append(node.lineno)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "Text" \
+                and len(node.args) == 2 and all(map(_text, node.args)):
+            found.append(node.lineno)
+    return found
+
+
+def test_no_module_keeps_its_own_table_of_words() -> None:
+    package = Path(generator.__file__).parent
+    tables = {str(path.relative_to(package)): lines for path in sorted(package.rglob("*.py"))
+              if path.parent.name != "words" and (lines := _word_tables(ast.parse(path.read_text("utf-8"))))}
+    assert tables == {}
