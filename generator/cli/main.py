@@ -4,11 +4,13 @@ so `opsbook --help` and fast paths such as `plan` import only what they use."""
 from __future__ import annotations
 
 import atexit
+import contextlib
 import functools
 import gc
 import importlib
 import os
 import sys
+from collections.abc import Iterator
 
 import click
 
@@ -30,6 +32,9 @@ COMMANDS = {
     "site": ("site:site", "Build or serve the playbook site."),
     "validate": ("validate:validate", "Check every KB and rule file: schemas, cross-references."),
 }
+
+
+YOUNG_OBJECTS = 50_000  # new objects between two collections of the youngest generation (Python: 700)
 
 
 class LazyGroup(click.Group):
@@ -69,9 +74,23 @@ def main(argv: list[str] | None = None) -> int:
     from generator.core.files import guarded_stdout
 
     _quick_exit()
-    with guarded_stdout():
+    with guarded_stdout(), _fewer_collections():
         code = _run(argv)
         return _flushed(code)
+
+
+@contextlib.contextmanager
+def _fewer_collections() -> Iterator[None]:
+    """While a command runs, the youngest generation is collected after 50,000 new objects instead of
+    700. Importing and planning make objects by the hundred thousand that all live on, so the default
+    collected dozens of times to free next to nothing: about a tenth of a cold plan's time. Garbage
+    still goes, at most that many objects later; the setting is restored afterwards."""
+    before = gc.get_threshold()
+    gc.set_threshold(YOUNG_OBJECTS, *before[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
 
 
 @functools.cache
