@@ -58,6 +58,29 @@ function engineWorker() {
     return image;
   }
 
+  // The files of a zip (name -> bytes), unzipped by the browser as the zip arrives, so
+  // Python's files are ready to write the moment Python's memory is back.
+  async function unzipped(zip) {
+    const view = new DataView(zip.buffer, zip.byteOffset, zip.byteLength);
+    let end = zip.length - 22;
+    while (view.getUint32(end, true) !== 0x06054b50) end--;  // the central directory's end
+    const names = new TextDecoder();
+    const files = [];
+    for (let n = 0, at = view.getUint32(end + 16, true); n < view.getUint16(end + 10, true); n++) {
+      const [method, size, nameLength] = [view.getUint16(at + 10, true), view.getUint32(at + 20, true),
+                                          view.getUint16(at + 28, true)];
+      const name = names.decode(zip.subarray(at + 46, at + 46 + nameLength));
+      const local = view.getUint32(at + 42, true);
+      const start = local + 30 + view.getUint16(local + 26, true) + view.getUint16(local + 28, true);
+      const data = zip.subarray(start, start + size);
+      at += 46 + nameLength + view.getUint16(at + 30, true) + view.getUint16(at + 32, true);
+      if (name.endsWith("/")) continue;
+      const body = method === 8 ? new Blob([data]).stream().pipeThrough(new DecompressionStream("deflate-raw")) : null;
+      files.push((body ? new Response(body).arrayBuffer() : Promise.resolve(data)).then((bytes) => [name, bytes]));
+    }
+    return Promise.all(files);
+  }
+
   // Pyodide compiles its WebAssembly only once the snapshot is in (loadPyodide waits for it
   // first): compiled here meanwhile, on the file's own fetch, and given to Pyodide's
   // instantiation, whose second fetch of the file is not read.
@@ -82,7 +105,7 @@ function engineWorker() {
       return unpacked(file);
     });
     compiledEarly(`${index}pyodide.asm.wasm`);
-    const files = Promise.all(["opsbook.zip", "calendar.zip"].map((n) => fetchBytes(assets, n)));
+    const files = Promise.all([fetchBytes(assets, "opsbook.zip").then(unzipped), fetchBytes(assets, "calendar.zip")]);
     const createModule = import(`${index}pyodide.asm.mjs`).then((module) => module.default);
     const { loadPyodide } = await import(`${index}pyodide.mjs`);
     const pyodide = await loadPyodide({
@@ -96,7 +119,11 @@ function engineWorker() {
     });
     stage("pyodide");
     const [code, calendar] = await files;
-    pyodide.unpackArchive(code, "zip", { extractDir: "/opsbook" });
+    for (const [name, bytes] of code) {
+      const path = `/opsbook/${name}`;
+      pyodide.FS.mkdirTree(path.slice(0, path.lastIndexOf("/")));
+      pyodide.FS.writeFile(path, new Uint8Array(bytes));
+    }
     pyodide.FS.writeFile("/opsbook/calendar.zip", calendar);
     stage("unpacked");
     pyodide.runPython("import random; random.seed()");  // this browser's own, not the build's
