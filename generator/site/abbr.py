@@ -18,11 +18,7 @@ from typing import Any
 
 import jieba
 from markdown import Markdown
-from markdown.extensions.abbr import (
-    AbbrBlockprocessor,
-    AbbrExtension,
-    AbbrTreeprocessor,
-)
+from markdown.extensions.abbr import AbbrBlockprocessor, AbbrExtension, AbbrTreeprocessor
 from markdown.util import AtomicString
 
 _WORD = "A-Za-z0-9_"
@@ -113,13 +109,42 @@ class CjkAbbrTreeprocessor(AbbrTreeprocessor):
         return text[:keep[0].start()], made
 
 
+class DefinitionsBlockprocessor(AbbrBlockprocessor):
+    """The stock definitions reader, quicker on what every page ends with: a block of ~150
+    definitions. A block without `*[` holds none (the stock reader searches it in vain); a
+    block that is only definitions is read in one go (the stock reader takes one, then hands
+    the rest back as a new block to be tried by every processor again). The same
+    abbreviations, in the same order."""
+
+    def test(self, parent: etree.Element, block: str) -> bool:
+        return "*[" in block
+
+    def run(self, parent: etree.Element, blocks: list[str]) -> bool:
+        found, at = [], 0
+        for m in self.RE.finditer(blocks[0]):
+            abbr, title = m.group("abbr").strip(), m.group("title").strip()
+            if m.start() != at or not (abbr and title):
+                return super().run(parent, blocks)  # anything else: as the stock reader does
+            found.append((abbr, title))
+            at = m.end() + 1  # the next line
+        if not found or blocks[0][at - 1:].strip():
+            return super().run(parent, blocks)
+        blocks.pop(0)
+        for abbr, title in found:
+            if title in ("''", '""'):
+                self.abbrs.pop(abbr, None)
+            else:
+                self.abbrs[abbr] = title
+        return True
+
+
 class CjkAbbrExtension(AbbrExtension):
     def extendMarkdown(self, md: Markdown) -> None:
         super().extendMarkdown(md)
         md.treeprocessors.register(CjkAbbrTreeprocessor(md, self.abbrs), "abbr", 7)
         # Every page ends with ~150 definitions: take each one before the other block
         # processors test it (the stock priority, 16, made them a third of the build time).
-        md.parser.blockprocessors.register(AbbrBlockprocessor(md.parser, self.abbrs), "abbr", 110)
+        md.parser.blockprocessors.register(DefinitionsBlockprocessor(md.parser, self.abbrs), "abbr", 110)
 
 
 def makeExtension(**kwargs: Any) -> CjkAbbrExtension:

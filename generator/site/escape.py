@@ -20,7 +20,8 @@ def md(text: str) -> str:
     """`text` as Markdown that renders to exactly `text`, on one line (safe in table cells,
     headings, list items and link texts)."""
     flat = " ".join(text.split())
-    flat = "".join(_ENTITIES.get(c, c) for c in flat)
+    if "&" in flat or "<" in flat or ">" in flat:  # rare: most data has none
+        flat = "".join(_ENTITIES.get(c, c) for c in flat)
     flat = _INLINE.sub(r"\\\1", flat)
     return _LINE_START.sub(lambda m: m.group(1) + _escape_marker(m.group(2)), flat)
 

@@ -1,6 +1,7 @@
 """The site's Markdown shortcuts give the HTML of the stock path: the inline processor that
-passes over patterns that cannot match (generator/site/inline.py), and the glossary terms'
-regex grouped by first character (abbr.terms_regex)."""
+passes over patterns that cannot match (generator/site/inline.py), the glossary terms' regex
+grouped by first character (abbr.terms_regex), and the definitions read a block at a time
+(abbr.DefinitionsBlockprocessor)."""
 
 from __future__ import annotations
 
@@ -11,12 +12,13 @@ from unittest import mock
 
 import markdown
 import pytest
+from markdown.extensions.abbr import AbbrBlockprocessor
 from mkdocs.config import load_config
 from sitetools import ROOT
 
 from generator.kb.model import KB
 from generator.site import tooltips
-from generator.site.abbr import pattern, terms_regex
+from generator.site.abbr import CjkAbbrExtension, DefinitionsBlockprocessor, pattern, terms_regex
 from generator.site.page import Page, SiteData
 from generator.site.registry import generate
 
@@ -115,3 +117,26 @@ def test_the_grouped_terms_regex_finds_what_the_plain_alternation_finds(
     text += " 运营闭环 闭环 KPIs KPI aKPI KPIx 核心KPI"
     found = [(m.span(), m.group(0)) for m in terms_regex(names).finditer(text)]
     assert found == [(m.span(), m.group(0)) for m in plain.finditer(text)] and len(found) > 100
+
+
+class _StockDefinitions(CjkAbbrExtension):
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
+        super().extendMarkdown(md)
+        md.parser.blockprocessors.register(AbbrBlockprocessor(md.parser, self.abbrs), "abbr", 110)
+
+
+@pytest.mark.parametrize("text", [
+    "*[KPI]: indicator\n*[闭环]: loop\n\nKPI 闭环 and KPI.",
+    "Text first\n*[KPI]: indicator\nand after\n\nKPI here.",
+    "*[KPI]: indicator\n\n*[KPI]: ''\n\nKPI gone.",
+    "*[KPI]:\n    indicator on the next line\n*[NPS]: score\n\nKPI, NPS.",
+    "*[KPI]: indicator\n*[]: nothing\n*[NPS]: score\n\nKPI, NPS.",
+    "*[KPI]: indicator\n*[NPS]: score\ntrailing words\n\nKPI, NPS.",
+    "a *[not] a definition*\n\n*[KPI]: indicator\n\nKPI.",
+])
+def test_definitions_are_read_as_the_stock_reader_reads_them(text: str) -> None:
+    fast = markdown.Markdown(extensions=[CjkAbbrExtension()])
+    stock = markdown.Markdown(extensions=[_StockDefinitions()])
+    assert isinstance(fast.parser.blockprocessors["abbr"], DefinitionsBlockprocessor)
+    assert type(stock.parser.blockprocessors["abbr"]) is AbbrBlockprocessor
+    assert fast.convert(text) == stock.convert(text)
