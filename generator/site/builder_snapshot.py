@@ -41,6 +41,9 @@ with open("/opsbook/playbook.pickle", "rb") as handle:
     builder = Builder(handle.read())
 del handle
 os.remove("/opsbook/playbook.pickle")
+from generator.facts.client import LANGS
+for lang in LANGS:  # the plan's template in each language, worked out here rather than by the first plan
+    builder.playbook.template(lang)
 # the first view compiles Markdown's patterns: done here, once, not in every browser
 markdown_html("# a\\n\\n| a | b |\\n| --- | --- |\\n| `c` | **d** |\\n\\n- [ ] **e** `f`\\n  g\\n")
 gc.collect()
