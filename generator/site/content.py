@@ -23,7 +23,7 @@ from generator.site.registry import generate
 class SiteContent:
     pages: dict[str, list[Page]]  # lang -> generated pages
     nav: nav.Nav
-    abbreviations: dict[str, str]  # lang -> `*[name]: text` lines to append to each page
+    abbreviations: dict[str, dict[str, str]]  # lang -> the glossary tooltips: term -> text
     search_words: list[str]
     reading_path: list[str]  # the start-here path (reading.py), language-neutral page paths
     downloads: dict[str, list[tuple[str, bytes]]]  # lang -> (neutral path, content) of files to download
@@ -73,7 +73,7 @@ def load_data(root: Path, clients: Clients = Clients()) -> tuple[SiteData, tuple
 
 def assemble(data: SiteData, warnings: tuple[Problem, ...] = (), start_here: str = "") -> SiteContent:
     pages = {lang: generate(data, lang) for lang in LANGS}
-    abbrs = {lang: tooltips.definitions(tooltips.abbreviations(data.kb, lang)) for lang in LANGS}
+    abbrs = {lang: tooltips.glossary(tooltips.abbreviations(data.kb, lang)) for lang in LANGS}
     path = reading.reading_path(start_here, [p.id for p in data.kb.phases])
     files = {lang: list(downloads.downloads(data, lang)) for lang in LANGS}
     return SiteContent(pages=pages, nav=nav.site_nav(pages), abbreviations=abbrs,

@@ -114,9 +114,13 @@ def _check_counterparts(files: Files, docs: Path) -> None:
 
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Files) -> str:
     assert _content is not None, "on_config runs first"
+    # MkDocs makes the page's Markdown converter right after this event, from this config:
+    # the glossary tooltips in the page's language
+    options = {**config.mdx_configs.get(ABBR_EXTENSION, {}), "glossary": _content.abbreviations[_lang(page)]}
+    config.mdx_configs[ABBR_EXTENSION] = options
     if page.file.generated_by is None:  # hand-written: its line breaks inside Chinese text
         markdown = cjk_lines(markdown)
-    return f"{markdown}\n\n{_content.abbreviations[_lang(page)]}\n"
+    return markdown
 
 
 def on_page_context(context: Any, page: Any, config: Any, nav: Any) -> Any:

@@ -1,7 +1,8 @@
 """The site's Markdown shortcuts give the HTML of the stock path: the inline processor that
 passes over patterns that cannot match (generator/site/inline.py), the glossary terms' regex
-grouped by first character (abbr.terms_regex), and the definitions read a block at a time
-(abbr.DefinitionsBlockprocessor)."""
+grouped by first character (abbr.terms_regex), the definitions read a block at a time
+(abbr.DefinitionsBlockprocessor), and the glossary given to the extension instead of appended
+to each page (tooltips.glossary)."""
 
 from __future__ import annotations
 
@@ -140,3 +141,25 @@ def test_definitions_are_read_as_the_stock_reader_reads_them(text: str) -> None:
     assert isinstance(fast.parser.blockprocessors["abbr"], DefinitionsBlockprocessor)
     assert type(stock.parser.blockprocessors["abbr"]) is AbbrBlockprocessor
     assert fast.convert(text) == stock.convert(text)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_glossary_option_gives_what_the_appended_definitions_give(
+        site_data: SiteData, renderers: tuple[markdown.Markdown, markdown.Markdown], lang: str) -> None:
+    abbrs = tooltips.abbreviations(site_data.kb, lang)
+    given = tooltips.glossary(abbrs)
+    assert given == {name: tip for name, tip in abbrs.items() if "\\" not in name} and len(given) > 100
+    names, configs = _extensions(True)
+    with_option = markdown.Markdown(extensions=names, extension_configs={
+        **configs, "generator.site.abbr": {"glossary": given}})
+    stock = renderers[1]
+    terms = " ".join(list(abbrs)[::7])
+    for page in [*_sample(site_data, lang)][:6]:
+        text = f"{page.content}\n\n{terms}\n"
+        out = _html(with_option, text)
+        assert out == _html(stock, f"{text}\n\n{tooltips.definitions(abbrs)}\n"), page.path
+        assert "<abbr" in out
+
+
+def test_a_name_markdown_cannot_read_is_left_out_of_the_glossary() -> None:
+    assert tooltips.glossary({"a\\b": "x", "KPI": "indicator", "NPS": "''"}) == {"KPI": "indicator"}
