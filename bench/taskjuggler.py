@@ -49,6 +49,7 @@ from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
+from typing import NamedTuple
 from unittest import mock
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -59,7 +60,7 @@ from generator.plan import planner  # noqa: E402
 from generator.plan.calendar import WorkCalendar  # noqa: E402
 from generator.plan.planner import Template, Timing, decide  # noqa: E402
 from generator.plan.playbook import Playbook, load_playbook  # noqa: E402
-from generator.plan.schedule import Schedule, Task, schedule  # noqa: E402
+from generator.plan.schedule import Network, Schedule, schedule  # noqa: E402
 
 Row = tuple[str, str, str, str, str]
 TJ3 = "tj3"
@@ -70,6 +71,25 @@ TARGET = 1.1
 COUNTRY = "US"
 RESOLUTION_MINUTES = 60  # TaskJuggler's slot; a working day is 24 working hours, so 1/24 day
 LONG = 2  # the horizon index of long-horizon work, which waits for the long release
+
+
+class Task(NamedTuple):
+    """One chosen task as the scheduler saw it, by its index among the client's tasks."""
+
+    effort: float
+    owner: str
+    rank: int
+    horizon: int
+    preds: tuple[int, ...]  # chosen tasks it waits for
+    group: int  # its step
+    after: tuple[int, ...]  # other steps all of whose chosen tasks it waits for
+
+
+def _tasks(net: Network, chosen: Sequence[int], rank: Sequence[int], owner: Sequence[str]) -> tuple[Task, ...]:
+    index = {n: t for t, n in enumerate(chosen)}
+    return tuple(Task(net.effort[n], owner[t], rank[t], net.horizon[n],
+                      tuple(index[p] for p in net.preds[n] if p in index), net.step[n], net.after[n])
+                 for t, n in enumerate(chosen))
 
 
 @dataclass(frozen=True)
@@ -142,10 +162,11 @@ def _scheduled(playbook: Playbook, tpl: Template, facts: ClientFacts) -> tuple[S
     planner's account of the schedule, and the seconds the scheduler took."""
     calls: list[tuple[Sequence[Task], int, float]] = []
 
-    def caught(tasks: Sequence[Task], capacity: Mapping[str, float], long_release: int = 0) -> Schedule:
+    def caught(net: Network, chosen: Sequence[int], rank: Sequence[int], owner: Sequence[str],
+               capacity: Mapping[str, float], long_release: int = 0) -> Schedule:
         began = time.perf_counter()
-        result = schedule(tasks, capacity, long_release)
-        calls.append((tuple(tasks), long_release, time.perf_counter() - began))
+        result = schedule(net, chosen, rank, owner, capacity, long_release)
+        calls.append((_tasks(net, chosen, rank, owner), long_release, time.perf_counter() - began))
         return result
 
     with mock.patch.object(planner, "schedule", caught):

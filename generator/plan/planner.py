@@ -28,7 +28,7 @@ from generator.plan.model import (
     Reason,
     Workload,
 )
-from generator.plan.schedule import Schedule, Task, schedule
+from generator.plan.schedule import Network, Schedule, network, schedule
 from generator.plan.staffing import Staffing, staffing
 from generator.rules.meaning.results import Evaluation
 from generator.rules.ruleset import RuleSet
@@ -94,6 +94,7 @@ class Template:
     roles: tuple[Role, ...]
     role_titles: Mapping[str, str]
     kpi_titles: Mapping[str, str]
+    network: Network  # the schedule's view of every position: efforts and what waits for what
 
 
 def _info(kb: KB, item: Item, lang: str) -> ItemInfo:
@@ -125,11 +126,14 @@ def template(kb: KB, ruleset: RuleSet, lang: str) -> Template:
                             positions(r.then.exclude), PRIORITY_RANK[r.then.priority] if r.then.priority else _NONE)
              for r in ruleset.rules}
     digest = "sha256:" + hashlib.sha256(f"{kb.digest}|{ruleset.digest}".encode()).hexdigest()
-    return Template(lang, tuple(_info(kb, i, lang) for i in items), tuple(i.due_days for i in items), deps,
-                    rules, {p.id: p.title(lang) for p in kb.phases}, digest,
-                    *_step_waits(kb, items), tuple(PERIOD[i.cadence] for i in items),
-                    tuple(HORIZONS.index(kb.step_by_id[i.step].horizon) for i in items), kb.roles,
-                    {r.id: r.title(lang) for r in kb.roles}, {k.id: k.name(lang) for k in kb.kpis})
+    offsets = tuple(i.due_days for i in items)
+    step_of, step_waits = _step_waits(kb, items)
+    periods = tuple(PERIOD[i.cadence] for i in items)
+    horizons = tuple(HORIZONS.index(kb.step_by_id[i.step].horizon) for i in items)
+    net = network(tuple(i.effort for i in items), horizons, offsets, periods, step_of, deps, step_waits)
+    return Template(lang, tuple(_info(kb, i, lang) for i in items), offsets, deps,
+                    rules, {p.id: p.title(lang) for p in kb.phases}, digest, step_of, step_waits, periods, horizons,
+                    kb.roles, {r.id: r.title(lang) for r in kb.roles}, {k.id: k.name(lang) for k in kb.kpis}, net)
 
 
 class Decision(NamedTuple):
@@ -190,18 +194,16 @@ def _schedule(tpl: Template, chosen: tuple[int, ...], rank: Mapping[int, int], f
     staff = staffing(tpl.roles, facts.values)
     country = str(facts.values.get("country", DEFAULT_COUNTRY))
     calendar = WorkCalendar(country, start)
-    task_of = {n: t for t, n in enumerate(chosen)}
-    tasks = [Task(tpl.infos[n].effort, staff.owner[tpl.infos[n].owner], rank.get(n, _DEFAULT_RANK),
-                  tpl.horizons[n], tpl.offsets[n], tpl.periods[n],
-                  tuple(task_of[p] for p in tpl.deps[n] if p in task_of), tpl.step_of[n], tpl.step_waits[n])
-             for n in chosen]
+    infos, owner_of = tpl.infos, staff.owner
+    owners = [owner_of[infos[n].owner] for n in chosen]
+    ranks = [rank.get(n, _DEFAULT_RANK) for n in chosen]
     capacity = {owner: staff.capacity(owner) for owner in staff.people}
     day_90 = calendar.index_after(SHORT_DAYS)
-    result = schedule(tasks, capacity, calendar.index_after(LONG_RELEASE_DAYS))
+    result = schedule(tpl.network, chosen, ranks, owners, capacity, calendar.index_after(LONG_RELEASE_DAYS))
     late: dict[str, float] = {}
-    for task, slot in zip(tasks, result.slots, strict=True):
-        if task.horizon == 0 and slot.due >= day_90:
-            late[task.owner] = late.get(task.owner, 0.0) + task.effort
+    for n, owner, slot in zip(chosen, owners, result.slots, strict=True):
+        if tpl.horizons[n] == 0 and slot.due >= day_90:
+            late[owner] = late.get(owner, 0.0) + infos[n].effort
     return Timing(staff, country, calendar, result, chosen, late, calendar.ordinal(day_90))
 
 

@@ -4,7 +4,8 @@ Serial list scheduling, the textbook heuristic for resource-constrained project 
 tasks are taken one at a time, most urgent first among those whose predecessors are
 placed, and each goes to the earliest time its owner has capacity for it. Urgency is the
 task's priority, raised to that of anything that waits for it (an important item's
-dependencies inherit its urgency), then its horizon, then the playbook's own order.
+dependencies inherit its urgency), then its horizon, then the longest chain of work that
+waits for it, then the playbook's own order.
 
 Each owner works at `capacity` person-days per working day. Recurring tasks (weekly,
 monthly, quarterly) reserve their effort per occurrence as a steady load for the whole
@@ -13,6 +14,10 @@ occurrence of each recurring task share the rest, one after another, a more urge
 taking the earliest free time (and a task may pause while a more urgent one runs). Time
 is continuous inside the scheduler; a task's start is the working day its work begins and
 its due date the working day its work ends.
+
+What does not depend on the client is worked out once per playbook: a `Network` of every
+task a plan can hold, what waits for what, and an order with everything a task waits for
+first. `schedule` then works on the positions of one client's chosen tasks.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from __future__ import annotations
 import bisect
 import heapq
 import math
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -29,183 +34,223 @@ _EPS = 1e-9
 _NOTHING_WAITS = 99  # above every rank and horizon
 
 
-class Task(NamedTuple):
-    effort: float  # person-days for one occurrence
-    owner: str
-    rank: int  # 0 = critical ... 3 = low
-    horizon: int  # 0 = short, 1 = mid, 2 = long
-    hint: int  # the playbook's own order (due_days), last tie-breaker before position
-    period: int  # working days between occurrences; 0 for a one-off task
-    preds: tuple[int, ...]  # tasks (indices) that must be finished before this one starts
-    group: int  # the task's step
-    after: tuple[int, ...]  # steps all of whose tasks must be finished before this one starts
-
-
 class Slot(NamedTuple):
     start: int  # working-day index
     due: int
-    held_by: int | None  # the predecessor that decided the start, if one did
+    held_by: int | None  # the predecessor (a chosen task's index) that decided the start, if one did
     waited: bool  # the owner's other work pushed the start later than its predecessors allowed
 
 
 @dataclass(frozen=True)
 class Schedule:
-    slots: tuple[Slot, ...]
-    urgency: tuple[int, ...]  # effective rank per task, after inheritance
-    sustained: frozenset[int]  # recurring tasks whose steady load fits the owner's time
+    slots: tuple[Slot, ...]  # per chosen task, in the order given
+    urgency: tuple[int, ...]  # effective rank per chosen task, after inheritance
+    sustained: frozenset[int]  # recurring tasks (chosen indices) whose steady load fits the owner's time
     once_capacity: Mapping[str, float]  # per owner: person-days per working day left for one-off work
 
 
-class _Graph:
-    """Tasks and their steps as one graph: a step is a node that every task waiting for the step
-    points to and that points to the step's tasks, so "wait for every item of that step" costs
-    one edge per step, not one per item."""
+@dataclass(frozen=True)
+class Network:
+    """Every task a plan can hold, by position, and what waits for what: the same for every
+    client. A task waits for the tasks in `preds` and for every chosen task of each step in
+    `after` (never its own step); steps are numbered from 0."""
 
-    def __init__(self, tasks: Sequence[Task]) -> None:
-        self.size = size = len(tasks)
-        members: dict[int, list[int]] = {}
-        for n, task in enumerate(tasks):
-            members.setdefault(task.group, []).append(n)
-        node = {group: size + k for k, group in enumerate(members)}
-        # what each node waits for: tasks and step nodes (steps with no task in the plan are ignored)
-        self.waits: list[tuple[int, ...]] = [
-            (*t.preds, *(node[g] for g in t.after if g in node and g != t.group)) for t in tasks]
-        self.waits += [tuple(m) for m in members.values()]
-        self.followers: list[list[int]] = [[] for _ in self.waits]
-        for n, waits in enumerate(self.waits):
-            for p in waits:
-                self.followers[p].append(n)
-        self.order = self._topological()
-
-    def _topological(self) -> list[int]:
-        """Nodes with everything they wait for first (Kahn's algorithm); should the waits form a
-        cycle, its nodes follow in index order."""
-        waiting = [len(w) for w in self.waits]
-        order = [n for n, count in enumerate(waiting) if not count]
-        for n in order:  # grows while it is read
-            for f in self.followers[n]:
-                waiting[f] -= 1
-                if not waiting[f]:
-                    order.append(f)
-        if len(order) < len(waiting):
-            order += [n for n, count in enumerate(waiting) if count]
-        return order
+    effort: tuple[float, ...]  # person-days for one occurrence
+    horizon: tuple[int, ...]  # 0 = short, 1 = mid, 2 = long
+    hint: tuple[int, ...]  # the playbook's own order (due_days), last tie-breaker before position
+    period: tuple[int, ...]  # working days between occurrences; 0 for a one-off task
+    step: tuple[int, ...]
+    preds: tuple[tuple[int, ...], ...]
+    after: tuple[tuple[int, ...], ...]
+    followers: tuple[tuple[int, ...], ...]  # per task: the tasks whose `preds` name it
+    waiters: tuple[tuple[int, ...], ...]  # per step: the tasks whose `after` names it
+    order: tuple[int, ...]  # every task after everything it can wait for (a cycle's tasks last)
 
 
-def schedule(tasks: Sequence[Task], capacity: Mapping[str, float], long_release: int = 0) -> Schedule:
-    """Start and due (working-day indices) of every task; see the module's docstring."""
-    graph = _Graph(tasks)
-    urgency, horizon = _inherit(tasks, graph, graph.order)
-    sustained, once = _reserve(tasks, capacity, urgency)
-    tail = _tails(tasks, graph, graph.order, once)
-    busy: dict[str, list[tuple[float, float]]] = {owner: [] for owner in capacity}
-    finish = [0.0] * len(graph.waits)  # a step node's finish: its last task's
-    last: list[int | None] = [None] * len(graph.waits)  # the task that finished last (a step node's)
-    slots: list[Slot | None] = [None] * len(tasks)
-    waits, release_long = graph.waits, float(long_release)
-    for n in _by_urgency(tasks, graph, [(urgency[n], horizon[n], -tail[n], t.hint, n) for n, t in enumerate(tasks)],
-                         finish, last):
-        task = tasks[n]
-        ready, held = 0.0, None  # when everything the task waits for is finished, and what finished last
-        for p in waits[n]:
-            if finish[p] > ready + _EPS and last[p] is not None:
-                ready, held = finish[p], last[p]
-        floor = release_long if horizon[n] == 2 else 0.0
-        release = ready if ready > floor else floor
-        # a recurring task's first occurrence is placed like one-off work; the rest is its steady load
-        start, end = _place(busy.setdefault(task.owner, []), release, task.effort / once[task.owner])
-        first = math.floor(start + _EPS)  # a day with any of the task's work in it is one of its days
-        due = max(first, math.ceil(end - _EPS) - 1)
-        slots[n] = Slot(first, due, held if ready >= floor else None, start > release + _EPS)
-        finish[n], last[n] = (end if end > due else float(due)), n
-    return Schedule(tuple(s for s in slots if s is not None), tuple(urgency[: len(tasks)]), frozenset(sustained),
-                    once)
+def network(effort: Sequence[float], horizon: Sequence[int], hint: Sequence[int], period: Sequence[int],
+            step: Sequence[int], preds: Sequence[Sequence[int]], after: Sequence[Sequence[int]]) -> Network:
+    """The network of these tasks, every argument by position."""
+    size, steps = len(step), max(step, default=-1) + 1
+    others = [tuple(g for g in waits if g != step[n]) for n, waits in enumerate(after)]
+    followers: list[list[int]] = [[] for _ in range(size)]
+    waiters: list[list[int]] = [[] for _ in range(steps)]
+    members: list[list[int]] = [[] for _ in range(steps)]
+    for n in range(size):
+        members[step[n]].append(n)
+        for p in preds[n]:
+            followers[p].append(n)
+        for g in others[n]:
+            waiters[g].append(n)
+    # Kahn's algorithm: a task is in once its preds and every task of the steps it waits for are
+    waiting = [len(preds[n]) + sum(len(members[g]) for g in others[n]) for n in range(size)]
+    order = [n for n in range(size) if not waiting[n]]
+    for n in order:  # grows while it is read
+        for f in (*followers[n], *waiters[step[n]]):
+            waiting[f] -= 1
+            if not waiting[f]:
+                order.append(f)
+    if len(order) < size:  # a cycle (validation refuses them): its tasks in position order
+        order += [n for n in range(size) if waiting[n]]
+    return Network(tuple(effort), tuple(horizon), tuple(hint), tuple(period), tuple(step),
+                   tuple(map(tuple, preds)), tuple(others), tuple(map(tuple, followers)),
+                   tuple(map(tuple, waiters)), tuple(order))
 
 
-def _inherit(tasks: Sequence[Task], graph: _Graph, order: Sequence[int]) -> tuple[list[int], list[int]]:
-    """Rank and horizon raised to those of everything that waits for a task."""
-    unset = [_NOTHING_WAITS] * (len(graph.waits) - graph.size)  # a step node is as urgent as what waits for it
-    urgency = [t.rank for t in tasks] + unset
-    horizon = [t.horizon for t in tasks] + unset
-    for n in reversed(order):  # whatever waits for a node comes before it
-        for p in graph.waits[n]:
-            if urgency[n] < urgency[p]:
-                urgency[p] = urgency[n]
-            if horizon[n] < horizon[p]:
-                horizon[p] = horizon[n]
-    return urgency, horizon
+def schedule(net: Network, chosen: Sequence[int], rank: Sequence[int], owner: Sequence[str],
+             capacity: Mapping[str, float], long_release: int = 0) -> Schedule:
+    """Start and due (working-day indices) of the chosen tasks (positions in `net`, ascending;
+    `rank` 0 = critical ... 3 = low, and `owner` per chosen task); see the module's docstring."""
+    client = _Client(net, chosen, rank, owner)
+    sustained, once = _reserve(client, capacity)
+    client.add_tails(once)
+    slots = client.place(once, float(long_release))
+    index = client.index
+    return Schedule(tuple(slots), tuple(client.urgency[n] for n in chosen),
+                    frozenset(index[n] for n in sustained), once)
 
 
-def _tails(tasks: Sequence[Task], graph: _Graph, order: Sequence[int], once: Mapping[str, float]) -> list[float]:
-    """Per task: the longest chain of work that waits for it, itself included, in working days at
-    its owners' pace. Among equally urgent tasks the one holding up most work goes first (the
-    critical-path rule), which brings the whole plan in sooner."""
-    tail = [0.0] * len(graph.waits)
-    for n in reversed(order):  # whatever waits for a node comes before it
-        own = tasks[n].effort / once[tasks[n].owner] if n < len(tasks) else 0.0
-        tail[n] += own
-        for p in graph.waits[n]:
-            if tail[n] > tail[p]:
-                tail[p] = tail[n]
-    return tail
+class _Client:
+    """One client's chosen tasks on the network: what waits for what among them, urgency
+    and horizon raised to those of what waits, and the longest chain each holds up.
+    Arrays are by position; a step counts only if some of its tasks are chosen."""
+
+    def __init__(self, net: Network, chosen: Sequence[int], rank: Sequence[int], owner: Sequence[str]) -> None:
+        self.net, self.chosen = net, chosen
+        size = len(net.step)
+        self.index: list[int] = [-1] * size  # position -> chosen task index; -1 when not chosen
+        self.owner: list[str] = [""] * size
+        urgency = [_NOTHING_WAITS] * size
+        members = [0] * (max(net.step, default=-1) + 1)  # chosen tasks per step
+        step = net.step
+        for t, n in enumerate(chosen):
+            self.index[n] = t
+            self.owner[n] = owner[t]
+            urgency[n] = rank[t]
+            members[step[n]] += 1
+        self.members = members
+        self.order = [n for n in net.order if self.index[n] >= 0]
+        self.urgency, self.horizon = urgency, list(net.horizon)
+        self.tail = [0.0] * size
+        self._inherit()
+
+    def _inherit(self) -> None:
+        """Rank and horizon raised to those of everything that waits for a task (directly or
+        through its step): whatever waits for a task comes later in the order."""
+        net, index, members, urgency, horizon = self.net, self.index, self.members, self.urgency, self.horizon
+        step_urgency = [_NOTHING_WAITS] * len(members)
+        step_horizon = [_NOTHING_WAITS] * len(members)
+        for n in reversed(self.order):
+            g = net.step[n]
+            u = urgency[n] if urgency[n] < step_urgency[g] else step_urgency[g]
+            h = horizon[n] if horizon[n] < step_horizon[g] else step_horizon[g]
+            urgency[n], horizon[n] = u, h
+            for p in net.preds[n]:
+                if index[p] >= 0:
+                    if u < urgency[p]:
+                        urgency[p] = u
+                    if h < horizon[p]:
+                        horizon[p] = h
+            for w in net.after[n]:
+                if members[w]:
+                    if u < step_urgency[w]:
+                        step_urgency[w] = u
+                    if h < step_horizon[w]:
+                        step_horizon[w] = h
+
+    def add_tails(self, once: Mapping[str, float]) -> None:
+        """Per task: the longest chain of work that waits for it, itself included, in working
+        days at its owners' pace. Among equally urgent tasks the one holding up most work goes
+        first (the critical-path rule), which brings the whole plan in sooner."""
+        net, index, members, tail, owner = self.net, self.index, self.members, self.tail, self.owner
+        step_tail = [0.0] * len(members)
+        for n in reversed(self.order):
+            g = net.step[n]
+            longest = (tail[n] if tail[n] > step_tail[g] else step_tail[g]) + net.effort[n] / once[owner[n]]
+            tail[n] = longest
+            for p in net.preds[n]:
+                if index[p] >= 0 and longest > tail[p]:
+                    tail[p] = longest
+            for w in net.after[n]:
+                if members[w] and longest > step_tail[w]:
+                    step_tail[w] = longest
+
+    def place(self, once: Mapping[str, float], release_long: float) -> list[Slot]:
+        """The tasks placed most urgent ready task first, each at its owner's earliest free time
+        once everything it waits for is finished; a step is finished with its last task."""
+        net, index, chosen, owner = self.net, self.index, self.chosen, self.owner
+        urgency, horizon, tail, members = self.urgency, self.horizon, self.tail, self.members
+        waiting = [0] * len(index)
+        for n in chosen:
+            count = 0
+            for p in net.preds[n]:
+                if index[p] >= 0:
+                    count += 1
+            for g in net.after[n]:
+                count += members[g]
+            waiting[n] = count
+        finish = [0.0] * len(index)
+        step_finish = [0.0] * len(members)
+        step_last: list[int | None] = [None] * len(members)  # a step's task that finished last
+        busy: dict[str, list[tuple[float, float]]] = {o: [] for o in once}
+        slots: list[Slot | None] = [None] * len(chosen)
+        key = {n: (urgency[n], horizon[n], -tail[n], net.hint[n], n) for n in chosen}
+        heap = [key[n] for n in chosen if not waiting[n]]
+        heapq.heapify(heap)
+        done, placed = [False] * len(index), 0
+        while placed < len(chosen):
+            if not heap:  # a dependency cycle: take the most urgent task left
+                heap = [min(key[n] for n in chosen if not done[n])]
+            n = heapq.heappop(heap)[-1]
+            if done[n]:
+                continue
+            done[n], placed = True, placed + 1
+            ready, held = 0.0, None  # when everything the task waits for is finished, and what finished last
+            for p in net.preds[n]:
+                if index[p] >= 0 and finish[p] > ready + _EPS:
+                    ready, held = finish[p], p
+            for g in net.after[n]:
+                last = step_last[g]
+                if last is not None and step_finish[g] > ready + _EPS:
+                    ready, held = step_finish[g], last
+            floor = release_long if horizon[n] == 2 else 0.0
+            release = ready if ready > floor else floor
+            # a recurring task's first occurrence is placed like one-off work; the rest is its steady load
+            start, end = _place(busy.setdefault(owner[n], []), release, net.effort[n] / once[owner[n]])
+            first = math.floor(start + _EPS)  # a day with any of the task's work in it is one of its days
+            due = max(first, math.ceil(end - _EPS) - 1)
+            held_by = index[held] if held is not None and ready >= floor else None
+            slots[index[n]] = Slot(first, due, held_by, start > release + _EPS)
+            finish[n] = end if end > due else float(due)
+            g = net.step[n]
+            if finish[n] > step_finish[g] or step_last[g] is None:
+                step_finish[g], step_last[g] = finish[n], n
+            for f in net.followers[n]:
+                if index[f] >= 0:
+                    waiting[f] -= 1
+                    if not waiting[f]:
+                        heapq.heappush(heap, key[f])
+            for f in net.waiters[g]:
+                if index[f] >= 0:
+                    waiting[f] -= 1
+                    if not waiting[f]:
+                        heapq.heappush(heap, key[f])
+        return [s for s in slots if s is not None]
 
 
-def _reserve(tasks: Sequence[Task], capacity: Mapping[str, float],
-             urgency: Sequence[int]) -> tuple[set[int], dict[str, float]]:
+def _reserve(client: _Client, capacity: Mapping[str, float]) -> tuple[set[int], dict[str, float]]:
     """Which recurring tasks get a steady share of their owner's time (most urgent first),
     and the time per working day each owner has left for one-off work."""
+    net, owner = client.net, client.owner
     reserved = dict.fromkeys(capacity, 0.0)
     sustained: set[int] = set()
-    recurring = sorted((urgency[n], t.horizon, t.hint, n) for n, t in enumerate(tasks) if t.period)
+    recurring = sorted((client.urgency[n], net.horizon[n], net.hint[n], n) for n in client.chosen if net.period[n])
     for *_, n in recurring:
-        task = tasks[n]
-        rate = task.effort / task.period
-        room = capacity.get(task.owner, 0.0) * MAX_RECURRING_SHARE
-        if reserved.get(task.owner, 0.0) + rate <= room + _EPS:
-            reserved[task.owner] = reserved.get(task.owner, 0.0) + rate
+        rate = net.effort[n] / net.period[n]
+        room = capacity.get(owner[n], 0.0) * MAX_RECURRING_SHARE
+        if reserved.get(owner[n], 0.0) + rate <= room + _EPS:
+            reserved[owner[n]] = reserved.get(owner[n], 0.0) + rate
             sustained.add(n)
-    return sustained, {owner: capacity[owner] - reserved[owner] for owner in capacity}
-
-
-def _by_urgency(tasks: Sequence[Task], graph: _Graph, key: Sequence[tuple[int, int, float, int, int]],
-                finish: list[float], last: list[int | None]) -> Iterator[int]:
-    """The tasks in the order they are placed: the most urgent ready task each time. A step
-    node is finished (with its last task's finish) once its tasks are placed."""
-    size = len(tasks)
-    waiting = [len(w) for w in graph.waits]
-    followers = graph.followers
-    heap = [key[n] for n in range(size) if not waiting[n]]
-    heapq.heapify(heap)
-    done = [False] * len(graph.waits)
-    placed = 0
-    while placed < size:
-        if not heap:  # a dependency cycle: take the most urgent task left
-            heap = [min(key[n] for n in range(size) if not done[n])]
-        n = heapq.heappop(heap)[-1]
-        if done[n]:
-            continue
-        done[n] = True
-        placed += 1
-        yield n  # the caller places it and sets finish[n]
-        _release(n, followers, waiting, done, key, heap, finish, last, size)
-
-
-def _release(node: int, followers: Sequence[list[int]], waiting: list[int], done: list[bool],
-             key: Sequence[tuple[int, int, float, int, int]], heap: list[tuple[int, int, float, int, int]],
-             finish: list[float], last: list[int | None], size: int) -> None:
-    todo = [node]
-    while todo:
-        n = todo.pop()
-        for f in followers[n]:
-            waiting[f] -= 1
-            if f >= size:  # a step node: finished when its last task is
-                if finish[n] > finish[f] or last[f] is None:
-                    finish[f], last[f] = finish[n], last[n]
-                if not waiting[f]:
-                    done[f] = True
-                    todo.append(f)
-            elif not waiting[f] and not done[f]:
-                heapq.heappush(heap, key[f])
+    return sustained, {o: capacity[o] - reserved[o] for o in capacity}
 
 
 def _place(busy: list[tuple[float, float]], release: float, duration: float) -> tuple[float, float]:
