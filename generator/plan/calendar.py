@@ -9,6 +9,7 @@ import datetime as dt
 import hashlib
 import importlib.util
 import os
+from collections.abc import Sequence
 from functools import cache
 from typing import Any
 
@@ -85,6 +86,11 @@ class WorkCalendar:
                 raise OverflowError("the schedule runs past the last date a calendar can hold")
             self._extend()
         return self._days[index]
+
+    def through(self, index: int) -> Sequence[int]:
+        """The date ordinals of working days 0 to `index` at least (indexable by working day)."""
+        self.ordinal(index)
+        return self._days
 
     def date(self, index: int) -> dt.date:
         return dt.date.fromordinal(self.ordinal(index))

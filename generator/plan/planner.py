@@ -180,12 +180,12 @@ def decide(tpl: Template, evaluation: Evaluation, facts: ClientFacts, start: dt.
             excluded.setdefault(n, []).append(reason)
     chosen = tuple(sorted(because.keys() - excluded.keys()))
     timing = _schedule(tpl, chosen, rank, facts, start)
-    starts, dues, owners = {}, {}, {}
-    for task, slot in enumerate(timing.result.slots):
-        n = timing.positions[task]
-        starts[n] = timing.calendar.ordinal(slot.start)
-        dues[n] = timing.calendar.ordinal(slot.due)
-        owners[n] = timing.staff.owner[tpl.infos[n].owner]
+    slots = timing.result.slots
+    days = timing.calendar.through(max((slot.due for slot in slots), default=0))
+    starts = {n: days[slot.start] for n, slot in zip(chosen, slots, strict=True)}
+    dues = {n: days[slot.due] for n, slot in zip(chosen, slots, strict=True)}
+    owner_of, infos = timing.staff.owner, tpl.infos
+    owners = {n: owner_of[infos[n].owner] for n in chosen}
     return Decision(chosen, rank, starts, dues, owners, because, excluded, timing)
 
 

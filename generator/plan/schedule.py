@@ -215,9 +215,19 @@ class _Client:
             floor = release_long if horizon[n] == 2 else 0.0
             release = ready if ready > floor else floor
             # a recurring task's first occurrence is placed like one-off work; the rest is its steady load
-            start, end = _place(busy.setdefault(owner[n], []), release, net.effort[n] / once[owner[n]])
+            spans, duration = busy[owner[n]], net.effort[n] / once[owner[n]]
+            if not spans or spans[-1][1] <= release + _EPS:  # the owner is free from `release` on
+                start, end = release, release + duration
+                if spans and release <= spans[-1][1] + _EPS:
+                    spans[-1] = (spans[-1][0], end)
+                else:
+                    spans.append((start, end))
+            else:
+                start, end = _fill(spans, release, duration)
             first = math.floor(start + _EPS)  # a day with any of the task's work in it is one of its days
-            due = max(first, math.ceil(end - _EPS) - 1)
+            due = math.ceil(end - _EPS) - 1
+            if due < first:
+                due = first
             held_by = index[held] if held is not None and ready >= floor else None
             slots[index[n]] = Slot(first, due, held_by, start > release + _EPS)
             finish[n] = end if end > due else float(due)
@@ -253,16 +263,10 @@ def _reserve(client: _Client, capacity: Mapping[str, float]) -> tuple[set[int], 
     return sustained, {o: capacity[o] - reserved[o] for o in capacity}
 
 
-def _place(busy: list[tuple[float, float]], release: float, duration: float) -> tuple[float, float]:
-    """Fill the owner's free time from `release` on with `duration` of work; return the first
-    and last moment of work, and mark the time taken in `busy` (sorted, disjoint intervals)."""
-    if not busy or busy[-1][1] <= release + _EPS:  # the owner is free from `release` on
-        end = release + duration
-        if busy and release <= busy[-1][1] + _EPS:
-            busy[-1] = (busy[-1][0], end)
-        else:
-            busy.append((release, end))
-        return release, end
+def _fill(busy: list[tuple[float, float]], release: float, duration: float) -> tuple[float, float]:
+    """Fill the owner's free time from `release` on with `duration` of work, where the owner has
+    work placed after `release`; return the first and last moment of work, and mark the time
+    taken in `busy` (sorted, disjoint intervals)."""
     pieces: list[tuple[float, float]] = []
     at, left, i = release, duration, 0
     while i < len(busy) and busy[i][1] <= at + _EPS:
