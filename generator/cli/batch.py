@@ -16,6 +16,7 @@ from generator.cli.help import LANG_HELP, examples
 from generator.cli.progress import Counter, counter
 from generator.kb.documents import shown_path
 from generator.plan.batch import LATEST_START, Job, LineResult, count_lines, iter_lines, run_batch
+from generator.words import LANGS
 
 PIECE = 1 << 20  # bytes of output gathered before a write
 
@@ -30,7 +31,7 @@ PIECE = 1 << 20  # bytes of output gathered before a write
 @click.option("--full", is_flag=True, help="Write whole opsbook-plan/1 plans, not batch records.")
 @click.option("--overlay", "overlays", multiple=True, type=click.Path(path_type=Path, file_okay=False),
               help="Client overlay folder, applied in order (repeatable).")
-@click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
+@click.option("--lang", type=click.Choice(LANGS), default=None,
               help=LANG_HELP + " Default: each line's `lang` (the interview records it), else zh.")
 @click.option("--start", type=DATE, default=None,
               help="Start date YYYY-MM-DD for every client (default: each line's start_date, else today).")

@@ -9,6 +9,7 @@ import click
 
 from generator.cli.common import default_kb, default_rules, playbook_folders, user_errors
 from generator.cli.help import LANG_HELP, examples
+from generator.words import LANGS
 
 
 @click.command(epilog=examples("opsbook explain examples/coffee-chain.yaml",
@@ -18,7 +19,7 @@ from generator.cli.help import LANG_HELP, examples
 @click.argument("item_id", metavar="[ID]", required=False)
 @click.option("--overlay", "overlays", multiple=True, type=click.Path(path_type=Path, file_okay=False),
               help="Client overlay folder, applied in order (repeatable).")
-@click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
+@click.option("--lang", type=click.Choice(LANGS), default=None,
               help=LANG_HELP + " Default: the facts' `lang` (the interview records it), else zh.")
 @playbook_folders
 @user_errors

@@ -9,13 +9,14 @@ import click
 
 from generator.cli.common import default_kb, user_errors
 from generator.cli.help import examples
+from generator.words import LANGS
 
 
 @click.command(epilog=examples("opsbook interview -o my-business.yaml", "opsbook interview --lang en > facts.yaml",
                                "opsbook interview --plain < answers.txt > facts.yaml"))
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="Write the facts file here (default: standard output; the questions go to standard error).")
-@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+@click.option("--lang", type=click.Choice(LANGS), default="zh", show_default=True,
               help="Language of the questions; recorded in the facts file as the plans' language.")
 @click.option("--plain", is_flag=True,
               help="Numbered prompts instead of arrow keys (always so when input is not a terminal).")

@@ -8,6 +8,7 @@ import click
 
 from generator.cli.common import default_kb, default_rules, playbook_folders, user_errors
 from generator.cli.help import LANG_HELP, examples
+from generator.words import LANGS
 
 KINDS = ("roles", "steps", "items", "rules", "facts", "kpis")  # generator.plan.listing.KINDS, without loading it
 
@@ -17,7 +18,7 @@ KINDS = ("roles", "steps", "items", "rules", "facts", "kpis")  # generator.plan.
     "opsbook list items --overlay rules/clients/shanyu-coffee",
     "opsbook list facts --format json > facts.json"))
 @click.argument("kind", type=click.Choice(KINDS), metavar="roles|steps|items|rules|facts|kpis")
-@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help=LANG_HELP)
+@click.option("--lang", type=click.Choice(LANGS), default="zh", show_default=True, help=LANG_HELP)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="text: one aligned line per entry; json: the opsbook-list/1 object (fields above).")
 @click.option("--overlay", "overlays", multiple=True, type=click.Path(path_type=Path, file_okay=False),

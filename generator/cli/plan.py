@@ -14,6 +14,7 @@ from generator.cli.common import DATE, default_kb, default_rules, playbook_folde
 from generator.cli.help import LANG_HELP, examples
 from generator.core.errors import OpsbookError, Problem
 from generator.render import GROUPINGS, View
+from generator.words import LANGS
 
 if TYPE_CHECKING:
     from generator.plan.model import Plan
@@ -68,7 +69,7 @@ def output_format(fmt: str | None, output: Path | None) -> str:
 @click.option("--format", "fmt", type=click.Choice(["md", "json", "csv", "ics", "xlsx"]), default=None,
               help="Output format (default: from the -o extension, else md; on a terminal without -o, "
                    "a view fitted to its width; --format md prints the Markdown there too).")
-@click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
+@click.option("--lang", type=click.Choice(LANGS), default=None,
               help=LANG_HELP + " Default: the facts' `lang` (the interview records it), else zh.")
 @click.option("--group-by", "group_by", type=click.Choice(GROUPINGS), default=None,
               help="Markdown and the terminal view: list items by the time window they start in (default), "
