@@ -167,16 +167,20 @@ def parse_line(text: str, line: int, shown: str, playbook: Playbook) -> ClientFa
     except json.JSONDecodeError as exc:
         raise OpsbookError(Problem(shown, line, exc.colno, f"JSON syntax error: {exc.msg}")) from None
     except (ValueError, RecursionError):
-        pass  # a duplicate key or too deep nesting: the YAML reading below says where
+        refused = None  # a duplicate key or too deep nesting: the YAML reading below says where
     else:
         try:
             return facts_from_document(Document(shown, data), playbook.kb)
-        except OpsbookError:
-            pass  # parse again, slowly, only to say where each problem is
+        except OpsbookError as exc:
+            refused = exc  # parse again, slowly, only to say where each problem is
     try:  # blank lines in front, so the YAML reader counts lines as the file does
         facts_from_document(parse_yaml("\n" * (line - 1) + text, shown), playbook.kb)
     except OpsbookError as exc:
         raise OpsbookError(exc.problems) from None
+    if refused is not None:
+        # YAML read the line otherwise (it folds a line break such as U+0085 inside a string, which
+        # JSON keeps): the JSON reading's problems stand, at the line's start
+        raise OpsbookError(tuple(Problem(shown, line, 1, p.message, p.severity) for p in refused.problems)) from None
     raise AssertionError("facts refused once must be refused again")
 
 

@@ -31,6 +31,9 @@ BAD_LINES = {
     "huge-team": (_line(team_size=2**60), "team_size"),
     "far-start": (_line(start_date="9999-01-01"), "9999-01-01"),
     "huge-kpi": (_kpi_line(400), ""),
+    # JSON keeps U+0085 in the string, which the facts check refuses; YAML, which locates problems,
+    # reads it as a line break and would accept the line
+    "line-break-in-name": (_line(client={"name": "A\u0085B"}), "U+0085"),
 }
 
 
