@@ -23,7 +23,6 @@ import os
 import pickle
 import re
 import shutil
-import subprocess
 import tempfile
 import zipfile
 from collections.abc import Iterator
@@ -37,6 +36,7 @@ from generator.plan.cache import cache_dir
 from generator.rules.ruleset import RuleSet
 from generator.site import builder_snapshot
 from generator.site.builder_runtime import Bundle
+from generator.site.node_jobs import prune, run_under_node
 
 FOLDER = "assets/builder"  # where the files go in the site, neutral of language
 PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json")
@@ -185,10 +185,6 @@ def compiled(root: Path, zips: dict[str, bytes]) -> dict[str, bytes]:
 
 def _run_compiler(folder: Path, jobs: dict[str, tuple[bytes, Path]], stdlib: Path | None,
                   major: str, minor: str) -> None:
-    node = shutil.which("node")
-    if node is None:
-        raise OpsbookError(Problem("", 0, 0, "the plan builder compiles its Python with Pyodide under Node.js: "
-                                              "install Node.js (scripts/setup.sh needs it for npm too)"))
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         items = []
@@ -196,28 +192,15 @@ def _run_compiler(folder: Path, jobs: dict[str, tuple[bytes, Path]], stdlib: Pat
             (work / f"{n}.zip").write_bytes(data)
             items.append({"source": str(work / f"{n}.zip"), "target": str(work / f"{n}.out"),
                           "prefix": PREFIXES[name].format(major=major, minor=minor)})
-        (work / "compile.mjs").write_text(COMPILE_JS, encoding="utf-8")
-        (work / "job.json").write_text(json.dumps({"pyodide": str(folder), "stdlib": str(stdlib) if stdlib else None,
-                                                   "python": COMPILE_PY, "zips": items}), encoding="utf-8")
-        done = subprocess.run([node, str(work / "compile.mjs"), str(work / "job.json")], capture_output=True,
-                              text=True, check=False)
-        if done.returncode != 0:
-            raise OpsbookError(Problem(str(folder / "pyodide.mjs"), 1, 1, "Pyodide under Node.js could not compile "
-                                       f"the plan builder's Python: {done.stderr.strip()[-600:]}"))
+        job: dict[str, object] = {"pyodide": str(folder), "stdlib": str(stdlib) if stdlib else None,
+                                  "python": COMPILE_PY, "zips": items}
+        run_under_node(folder, work, COMPILE_JS, job, "compile the plan builder's Python")
         for n, (_, target) in enumerate(jobs.values()):
             target.parent.mkdir(parents=True, exist_ok=True)
             temporary = target.with_suffix(f".tmp-{os.getpid()}")
             shutil.copyfile(work / f"{n}.out", temporary)
             os.replace(temporary, target)  # whole or not at all, for a build running beside this one
-    _prune(next(iter(jobs.values()))[1].parent)
-
-
-def _prune(folder: Path) -> None:
-    kept = sorted(folder.glob("*.zip"), key=lambda p: p.stat().st_mtime, reverse=True)
-    for path in kept[KEPT_COMPILED:]:
-        path.unlink(missing_ok=True)
-
-
+    prune(next(iter(jobs.values()))[1].parent, "*.zip", KEPT_COMPILED)
 def _countries() -> frozenset[str]:
     from generator.facts.client import _countries
 

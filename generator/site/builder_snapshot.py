@@ -14,17 +14,14 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-import json
 import os
-import shutil
 import struct
-import subprocess
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from generator.core.errors import OpsbookError, Problem
 from generator.plan.cache import cache_dir
+from generator.site.node_jobs import prune, run_under_node
 
 NAME = "snapshot.bin.gz"  # its name in the site, beside opsbook.zip
 KEPT = 4  # snapshots kept in the cache folder, the newest
@@ -100,7 +97,7 @@ def snapshot(pyodide: Path, stdlib: bytes, code: bytes, calendar: bytes, bundle:
         temporary = path.with_suffix(f".tmp-{os.getpid()}")
         temporary.write_bytes(data)
         os.replace(temporary, path)  # whole or not at all, for a build running beside this one
-        _prune(path.parent)
+        prune(path.parent, "*.snapshot.gz", KEPT)
     path.touch()  # recently used: kept by the pruning
     return path.read_bytes()
 
@@ -117,27 +114,11 @@ def packed(image: bytes) -> bytes:
 
 
 def _made(pyodide: Path, stdlib: bytes, code: bytes, calendar: bytes, bundle: bytes) -> bytes:
-    node = shutil.which("node")
-    if node is None:
-        raise OpsbookError(Problem("", 0, 0, "the plan builder prepares its Python with Pyodide under Node.js: "
-                                              "install Node.js (scripts/setup.sh needs it for npm too)"))
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        job = {"pyodide": str(pyodide), "python": PRELUDE, "target": str(work / "snapshot.bin")}
+        job: dict[str, object] = {"pyodide": str(pyodide), "python": PRELUDE, "target": str(work / "snapshot.bin")}
         for name, data in (("stdlib", stdlib), ("code", code), ("calendar", calendar), ("bundle", bundle)):
             (work / name).write_bytes(data)
             job[name] = str(work / name)
-        (work / "snapshot.mjs").write_text(SNAPSHOT_JS, encoding="utf-8")
-        (work / "job.json").write_text(json.dumps(job), encoding="utf-8")
-        done = subprocess.run([node, str(work / "snapshot.mjs"), str(work / "job.json")], capture_output=True,
-                              text=True, check=False)
-        if done.returncode != 0:
-            raise OpsbookError(Problem(str(pyodide / "pyodide.mjs"), 1, 1, "Pyodide under Node.js could not make "
-                                       f"the plan builder's snapshot: {done.stderr.strip()[-600:]}"))
+        run_under_node(pyodide, work, SNAPSHOT_JS, job, "make the plan builder's snapshot")
         return (work / "snapshot.bin").read_bytes()
-
-
-def _prune(folder: Path) -> None:
-    kept = sorted(folder.glob("*.snapshot.gz"), key=lambda p: p.stat().st_mtime, reverse=True)
-    for path in kept[KEPT:]:
-        path.unlink(missing_ok=True)

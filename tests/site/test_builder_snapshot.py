@@ -16,7 +16,7 @@ import pytest
 from sitetools import ROOT
 
 from generator.plan.playbook import load_playbook
-from generator.site import builder_assets, builder_snapshot
+from generator.site import builder_assets, builder_snapshot, node_jobs
 
 TODAY = dt.date(2026, 12, 1)
 OVERLAY = ROOT / "rules" / "clients" / "shanyu-coffee"
@@ -58,7 +58,7 @@ def test_a_second_build_takes_the_snapshot_from_the_cache(tmp_path: Path, monkey
     first = dict(builder_assets.builder_files(ROOT, playbook.kb, playbook.ruleset, TODAY))
     made = list((tmp_path / "builder").glob("*.snapshot.gz"))
     assert len(made) == 1
-    monkeypatch.setattr(builder_snapshot.shutil, "which", lambda name: None)  # Node.js is not needed again
+    monkeypatch.setattr(node_jobs.shutil, "which", lambda name: None)  # Node.js is not needed again
     again = dict(builder_assets.builder_files(ROOT, playbook.kb, playbook.ruleset, TODAY))
     name = f"{builder_assets.FOLDER}/{builder_snapshot.NAME}"
     assert again[name] == first[name] and gzip.decompress(first[name])[:4] != bytes(4)
