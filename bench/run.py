@@ -16,7 +16,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -24,6 +23,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from scale import synthetic_playbook  # noqa: E402  (after the path is set)
+from timing import median_time  # noqa: E402
 
 from generator.facts.client import load_facts  # noqa: E402
 from generator.plan.playbook import load_playbook  # noqa: E402
@@ -33,15 +33,6 @@ from generator.rules.durable.fact_json import fact_json  # noqa: E402
 PY = sys.executable
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
 Row = tuple[str, str, str, str, str]
-
-
-def median_time(func: Callable[[], object], runs: int) -> float:
-    samples = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        func()
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
 
 
 def wall(cmd: list[str], runs: int, env: dict[str, str] | None = None) -> float:

@@ -21,12 +21,14 @@ import datetime as dt
 import json
 import statistics
 import sys
-import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from timing import median_time  # noqa: E402
 
 from generator.facts.client import ClientFacts, load_facts  # noqa: E402
 from generator.plan.playbook import Playbook, load_playbook  # noqa: E402
@@ -136,15 +138,6 @@ def _joined(conjunctive: bool, parts: object) -> str:
     return "(" + (" and " if conjunctive else " or ").join(found) + ")"
 
 
-def _median(func: Callable[[], object], runs: int) -> float:
-    samples = []
-    for _ in range(runs):
-        begin = time.perf_counter()
-        func()
-        samples.append(time.perf_counter() - begin)
-    return statistics.median(samples)
-
-
 def zen_rows(root: Path = ROOT, runs: int = 30) -> list[Row]:
     try:
         import zen
@@ -175,9 +168,9 @@ def zen_rows(root: Path = ROOT, runs: int = 30) -> list[Row]:
                 playbook.plan(facts, "zh")
     for _ in range(runs):
         for facts, given in zip(clients, inputs, strict=True):
-            times["zen"].append(_median(lambda given=given: decision.evaluate(given), 1))
+            times["zen"].append(median_time(lambda given=given: decision.evaluate(given), 1))
             for name, playbook in playbooks.items():
-                times[name].append(_median(plan(playbook, facts), 1))
+                times[name].append(median_time(plan(playbook, facts), 1))
     zen_ms = statistics.median(times["zen"]) * 1e3
     rows: list[Row] = []
     for name, target in (("default", "<= 0.5x"), ("python", "<= 0.2x")):
