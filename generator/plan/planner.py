@@ -81,20 +81,15 @@ class RulePlan:
 class Template:
     lang: str
     infos: tuple[ItemInfo, ...]
-    offsets: tuple[int, ...]  # due_days per position
     deps: tuple[tuple[int, ...], ...]  # dependency positions per position
     rules: Mapping[str, RulePlan]
     phase_titles: Mapping[str, str]
     digest: str
-    # what the schedule needs, per position: the step (an index), the steps it waits for, cadence, horizon
-    step_of: tuple[int, ...]
-    step_waits: tuple[tuple[int, ...], ...]
-    periods: tuple[int, ...]
-    horizons: tuple[int, ...]
     roles: tuple[Role, ...]
     role_titles: Mapping[str, str]
     kpi_titles: Mapping[str, str]
-    network: Network  # the schedule's view of every position: efforts and what waits for what
+    # the schedule's view of every position: effort, horizon, cadence, step, and what waits for what
+    network: Network
 
 
 def _info(kb: KB, item: Item, lang: str) -> ItemInfo:
@@ -126,13 +121,11 @@ def template(kb: KB, ruleset: RuleSet, lang: str) -> Template:
                             positions(r.then.exclude), PRIORITY_RANK[r.then.priority] if r.then.priority else _NONE)
              for r in ruleset.rules}
     digest = "sha256:" + hashlib.sha256(f"{kb.digest}|{ruleset.digest}".encode()).hexdigest()
-    offsets = tuple(i.due_days for i in items)
     step_of, step_waits = _step_waits(kb, items)
-    periods = tuple(PERIOD[i.cadence] for i in items)
-    horizons = tuple(HORIZONS.index(kb.step_by_id[i.step].horizon) for i in items)
-    net = network(tuple(i.effort for i in items), horizons, offsets, periods, step_of, deps, step_waits)
-    return Template(lang, tuple(_info(kb, i, lang) for i in items), offsets, deps,
-                    rules, {p.id: p.title(lang) for p in kb.phases}, digest, step_of, step_waits, periods, horizons,
+    net = network(tuple(i.effort for i in items), tuple(HORIZONS.index(kb.step_by_id[i.step].horizon) for i in items),
+                  tuple(i.due_days for i in items), tuple(PERIOD[i.cadence] for i in items), step_of, deps, step_waits)
+    return Template(lang, tuple(_info(kb, i, lang) for i in items), deps,
+                    rules, {p.id: p.title(lang) for p in kb.phases}, digest,
                     kb.roles, {r.id: r.title(lang) for r in kb.roles}, {k.id: k.name(lang) for k in kb.kpis}, net)
 
 
@@ -202,7 +195,7 @@ def _schedule(tpl: Template, chosen: tuple[int, ...], rank: Mapping[int, int], f
     result = schedule(tpl.network, chosen, ranks, owners, capacity, calendar.index_after(LONG_RELEASE_DAYS))
     late: dict[str, float] = {}
     for n, owner, slot in zip(chosen, owners, result.slots, strict=True):
-        if tpl.horizons[n] == 0 and slot.due >= day_90:
+        if tpl.network.horizon[n] == 0 and slot.due >= day_90:
             late[owner] = late.get(owner, 0.0) + infos[n].effort
     return Timing(staff, country, calendar, result, chosen, late, calendar.ordinal(day_90))
 
@@ -242,7 +235,7 @@ def workload(tpl: Template, decision: Decision) -> Workload:
     timing = decision.timing
     staff = timing.staff
     unsustained = tuple(tpl.infos[timing.positions[t]].id for t, n in enumerate(timing.positions)
-                        if tpl.periods[n] and t not in timing.result.sustained)
+                        if tpl.network.period[n] and t not in timing.result.sustained)
     return Workload(timing.country, staff.share, dict(staff.people),
                     {owner: staff.capacity(owner) for owner in staff.people},
                     {owner: tpl.role_titles[owner] for owner in staff.people},
