@@ -16,9 +16,12 @@ than its release) and the busiest owner's one-off work; for the short-horizon it
 taken over those items and everything they wait for.
 
 The tight bound ("tight") is a diagnostic beside it: each owner alone, its tasks no earlier
-than their longest chain of predecessors allows and each followed by the longest chain that
-waits for it, solved exactly with pauses allowed (as opsbook allows them). Neither bound
-knows priorities, which both schedulers put first.
+than their heads and each followed by its tail, solved exactly with pauses allowed (as
+opsbook allows them). A task's head is the longest chain of predecessors or, if later, the
+soonest each owner could finish every task it holds among them; its tail likewise, for what
+waits for it. Neither bound knows priorities, which both schedulers put first: where an
+urgent item holds its owner, less urgent short-horizon work waits, however early a schedule
+without priorities could finish it.
 
 The same model on both sides: both schedulers take the most urgent ready task and give it
 its owner's earliest free time, filling gaps and pausing around work already placed. A
@@ -288,7 +291,7 @@ def _whole(days: float) -> int:
 
 
 def _heads(case: Case) -> list[float]:
-    """Each task's earliest start: after its longest chain of predecessors, each at its owner's
+    """Each task's earliest start by its longest chain of predecessors, each at its owner's
     full one-off rate, and long-horizon work not before the release."""
     head = [0.0] * len(case.tasks)
     for n in _order(case.preds):
@@ -297,13 +300,69 @@ def _heads(case: Case) -> list[float]:
     return head
 
 
-def _tails(case: Case, targets: Set[int]) -> list[float]:
-    """Per task, the least work that must follow it before every target is finished (minus
-    infinity for a task no target waits for)."""
-    tail = [0.0 if n in targets else -math.inf for n in range(len(case.tasks))]
-    for n in reversed(_order(case.preds)):  # whatever waits for a task comes before it
+def _followers(case: Case) -> list[list[int]]:
+    followers: list[list[int]] = [[] for _ in case.tasks]
+    for n, waits in enumerate(case.preds):
+        for p in waits:
+            followers[p].append(n)
+    return followers
+
+
+def _gaps(n: int, reached: Iterable[int], towards: Sequence[Sequence[int]], order: Mapping[int, int],
+          duration: Sequence[float], backward: bool) -> dict[int, float]:
+    """The least time between task `n` and each task of `reached`, all of them before it
+    (`backward`, `towards` its followers) or all after it (`towards` its predecessors): the
+    longest chain of tasks strictly between."""
+    gap = {n: 0.0}
+    for m in sorted(reached, key=order.__getitem__, reverse=backward):  # nearest to `n` first
+        gap[m] = max(gap[k] + (duration[k] if k != n else 0.0) for k in towards[m] if k in gap)
+    return gap
+
+
+def _owner_heads(case: Case) -> list[float]:
+    """Each task's earliest start, also by its owners' work: no earlier than its longest chain
+    allows, nor than each owner alone could finish every task it holds among the task's
+    predecessors (each no earlier than its own head, followed by the chain from it to the task)."""
+    duration = [_duration(case, n) for n in range(len(case.tasks))]
+    followers, order = _followers(case), _order(case.preds)
+    position = {n: k for k, n in enumerate(order)}
+    before: list[set[int]] = [set() for _ in case.tasks]
+    head = [0.0] * len(case.tasks)
+    for n in order:
         for p in case.preds[n]:
-            tail[p] = max(tail[p], tail[n] + _duration(case, n))
+            before[n] |= before[p] | {p}
+        floor = float(case.release) if case.horizon[n] == LONG else 0.0
+        head[n] = max([floor, *(head[p] + duration[p] for p in case.preds[n])])
+        if before[n]:
+            gap = _gaps(n, before[n], followers, position, duration, backward=True)
+            jobs: dict[str, list[tuple[float, float, float]]] = {}
+            for p in before[n]:
+                jobs.setdefault(case.tasks[p].owner, []).append((head[p], duration[p], gap[p]))
+            head[n] = max(head[n], *map(_jackson, jobs.values()))
+    return head
+
+
+def _tails(case: Case, targets: Set[int], by_owner: bool = False) -> list[float]:
+    """Per task, the least work that must follow it before every target is finished (minus
+    infinity for a task no target waits for): the longest chain that waits for it and, `by_owner`,
+    each owner alone doing every task it holds among those that wait for it (each no earlier than
+    the chain from the task allows, followed by its own tail)."""
+    duration = [_duration(case, n) for n in range(len(case.tasks))]
+    followers, order = _followers(case), _order(case.preds)
+    position = {n: k for k, n in enumerate(order)}
+    after: list[set[int]] = [set() for _ in case.tasks]
+    tail = [0.0 if n in targets else -math.inf for n in range(len(case.tasks))]
+    for n in reversed(order):  # whatever waits for a task comes before it
+        for f in followers[n]:
+            after[n] |= after[f] | {f}
+            tail[n] = max(tail[n], tail[f] + duration[f])
+        needed = [f for f in after[n] if tail[f] > -math.inf]
+        if by_owner and needed:
+            gap = _gaps(n, after[n], case.preds, position, duration, backward=False)
+            jobs: dict[str, list[tuple[float, float, float]]] = {}
+            for f in needed:
+                jobs.setdefault(case.tasks[f].owner, []).append((gap[f], duration[f], tail[f]))
+            tail[n] = max(tail[n], *map(_jackson, jobs.values()))
     return tail
 
 
@@ -333,16 +392,18 @@ def _jackson(jobs: Iterable[tuple[float, float, float]]) -> float:
 def _bounds(case: Case, chosen: Iterable[int]) -> tuple[int, int]:
     """Two lower bounds on finishing `chosen`. The simple one: the longest chain of
     predecessors, or the owner with the most work among them and everything they wait for.
-    The tight one: each owner alone, its tasks no earlier than their heads and each followed
-    by its tail; it is at least the simple one."""
+    The tight one: each owner alone, its tasks no earlier than their owner-aware heads and each
+    followed by its owner-aware tail; it is at least the simple one."""
     targets = set(chosen)
     head, tail = _heads(case), _tails(case, targets)
     needed = [n for n in range(len(case.tasks)) if tail[n] > -math.inf]
     chain = max(head[n] + _duration(case, n) for n in targets)
+    load = max(sum(_duration(case, n) for n in needed if case.tasks[n].owner == owner)
+               for owner in {case.tasks[n].owner for n in needed})
+    head, tail = _owner_heads(case), _tails(case, targets, by_owner=True)
     jobs: dict[str, list[tuple[float, float, float]]] = {}
     for n in needed:
         jobs.setdefault(case.tasks[n].owner, []).append((head[n], _duration(case, n), tail[n]))
-    load = max(sum(job[1] for job in owned) for owned in jobs.values())
     alone = max(_jackson(owned) for owned in jobs.values())
     return _whole(max(chain, load)), _whole(max(chain, alone))
 
@@ -400,6 +461,10 @@ def taskjuggler_rows(root: Path = ROOT) -> list[Row]:
                  "longest chain or busiest owner"),
         _summary("finish vs lower bound: whole plan", {r.case.name: r.whole.vs_bound() for r in results},
                  "longest chain or busiest owner"),
+        _summary("finish vs tight bound: short-horizon work", {r.case.name: r.short.vs_tight() for r in results},
+                 "each owner alone, with owner-aware heads and tails"),
+        _summary("finish vs tight bound: whole plan", {r.case.name: r.whole.vs_tight() for r in results},
+                 "each owner alone, with owner-aware heads and tails"),
     ]
 
 
