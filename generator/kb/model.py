@@ -1,10 +1,13 @@
-"""The frozen model of the knowledge base, built once from validated data."""
+"""The frozen model of the knowledge base, built once from validated data. Its classes are records
+(generator/core/records.py): frozen dataclasses that are cheap to define, as a cached plan only unpickles them."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Literal
+
+from generator.core.records import record
 
 Lang = Literal["zh", "en"]
 Loc = tuple[str, int, int]
@@ -18,7 +21,7 @@ HORIZONS = ("short", "mid", "long")
 CADENCES = ("once", "weekly", "monthly", "quarterly")
 
 
-@dataclass(frozen=True)
+@record
 class Text:
     """A text in both languages of the playbook; calling it with a language picks one."""
 
@@ -29,7 +32,7 @@ class Text:
         return self.en if lang == "en" else self.zh
 
 
-@dataclass(frozen=True)
+@record
 class Item:
     """A checklist item: one piece of work of a step, with its owner, due offset, effort and cadence."""
 
@@ -50,7 +53,7 @@ class Item:
     work: str | None = None  # the piece of work, where another item is the same work (see `opsbook lint`)
 
 
-@dataclass(frozen=True)
+@record
 class Step:
     """A step of a phase: its purpose, RACI, KPIs, the steps it depends on and its checklist items."""
 
@@ -78,7 +81,7 @@ class Step:
         return tuple(role for role, mark in self.raci if mark == letter)
 
 
-@dataclass(frozen=True)
+@record
 class Phase:
     """A phase of the operating loop, with its steps in order."""
 
@@ -94,7 +97,7 @@ class Phase:
     loc: Loc = field(default=NOWHERE, compare=False)
 
 
-@dataclass(frozen=True)
+@record
 class Role:
     """A role of the playbook: what it is responsible for, and from what team size a business has someone for it."""
 
@@ -114,7 +117,7 @@ class Role:
         return next((size for name, size in self.by_industry if name == industry), self.dedicated_from)
 
 
-@dataclass(frozen=True)
+@record
 class Band:
     """The healthy values of a KPI read as a band: inside `low`..`high` is fine, outside on
     either side is at the warning level; the critical levels lie beyond, where given."""
@@ -125,7 +128,7 @@ class Band:
     critical_high: float | None = None
 
 
-@dataclass(frozen=True)
+@record
 class Kpi:
     """A KPI: its definition and formula, unit, direction, and the levels at which it warns."""
 
@@ -160,7 +163,7 @@ class Kpi:
         return below == self.higher_is_better
 
 
-@dataclass(frozen=True)
+@record
 class Term:
     """A glossary entry."""
 
@@ -174,7 +177,7 @@ class Term:
     loc: Loc = field(default=NOWHERE, compare=False)
 
 
-@dataclass(frozen=True)
+@record
 class TemplateField:
     """One field of a template: its label, help text and an example."""
 
@@ -184,7 +187,7 @@ class TemplateField:
     example: Text | None
 
 
-@dataclass(frozen=True)
+@record
 class Template:
     """A working template a checklist item's work uses."""
 
@@ -197,7 +200,7 @@ class Template:
     loc: Loc = field(default=NOWHERE, compare=False)
 
 
-@dataclass(frozen=True)
+@record
 class FactValue:
     """One allowed value of an enumerated fact, with its label."""
 
@@ -205,7 +208,7 @@ class FactValue:
     label: Text
 
 
-@dataclass(frozen=True)
+@record
 class Fact:
     """A fact about a client, as the vocabulary declares it: type, allowed values, bounds, labels."""
 
@@ -227,7 +230,7 @@ class Fact:
         return tuple(v.id for v in self.values)
 
 
-@dataclass(frozen=True)
+@record
 class Section:
     """A section of a source handbook (the source IDs items and rules cite)."""
 
@@ -237,7 +240,7 @@ class Section:
     implied: bool
 
 
-@dataclass(frozen=True)
+@record
 class Handbook:
     """A source handbook the playbook is drawn from."""
 
@@ -251,7 +254,7 @@ def _index(elements: tuple[object, ...]) -> dict[str, object]:
     return {getattr(e, "id"): e for e in elements}  # noqa: B009  (generic over kinds)
 
 
-@dataclass(frozen=True)
+@record
 class KB:
     """The whole knowledge base, frozen, with lookups by ID built once."""
 

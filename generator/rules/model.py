@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
 from typing import TypeVar, cast
 
+from generator.core.records import record
 from generator.rules.operators import NAMES
 
 Op = str  # a name in the operator table (operators.py)
@@ -13,7 +13,7 @@ OPS: tuple[str, ...] = NAMES
 T = TypeVar("T")
 
 
-@dataclass(frozen=True)
+@record
 class Leaf:
     """`{fact: PATH, OP: VALUE}`; list values are tuples, `exists` takes a bool."""
 
@@ -22,21 +22,21 @@ class Leaf:
     value: object
 
 
-@dataclass(frozen=True)
+@record
 class All:
     """`all`: every child condition holds."""
 
     children: tuple[Condition, ...]
 
 
-@dataclass(frozen=True)
+@record
 class Any_:
     """`any`: at least one child condition holds."""
 
     children: tuple[Condition, ...]
 
 
-@dataclass(frozen=True)
+@record
 class Not:
     """`not`: the child condition does not hold."""
 
@@ -46,7 +46,7 @@ class Not:
 Condition = Leaf | All | Any_ | Not
 
 
-@dataclass(frozen=True)
+@record
 class Action:
     """A rule's `then`: items to include or exclude, the priority to raise them to, facts to set."""
 
@@ -56,7 +56,7 @@ class Action:
     set: tuple[tuple[str, object], ...] = ()
 
 
-@dataclass(frozen=True)
+@record
 class Rule:
     """A rule of a rule set: when its condition holds, its action applies."""
 

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any, Protocol, cast
 
+from generator.core.records import record
 from generator.kb.model import Fact, Kpi
 from generator.rules.durable import leaf_nodes as durable
 from generator.rules.durable.leaf_nodes import Lowered
@@ -33,7 +33,7 @@ class Source(Protocol):
     def helper(self, function: Callable[..., bool]) -> str: ...
 
 
-@dataclass(frozen=True)
+@record
 class Subject:
     """What the why-not search knows of the fact a leaf tests."""
 
@@ -42,7 +42,7 @@ class Subject:
     kpi: Kpi | None = None  # the KPI of `kpis.<id>`
 
 
-@dataclass(frozen=True)
+@record
 class Operator:
     """A condition operator: the fact types it applies to, its value's schema and its test."""
 

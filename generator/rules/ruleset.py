@@ -3,13 +3,12 @@ the validation code."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from generator.core.records import record
 from generator.kb.model import Item
 from generator.rules.model import Rule
 
 
-@dataclass(frozen=True)
+@record
 class RuleSet:
     """The rules in force for one plan, with the layers they came from."""
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass
 
+from generator.core.records import record
 from generator.rules.kinds import kind
 
 
-@dataclass(frozen=True)
+@record
 class Cost:
     """What a pattern uses of durable's fixed-size tables (see compiler.py)."""
 
@@ -27,7 +27,7 @@ class Cost:
         )
 
 
-@dataclass(frozen=True)
+@record
 class Test:
     """One durable comparison of one property with a constant."""
 
@@ -37,14 +37,14 @@ class Test:
     value: object = 1
 
 
-@dataclass(frozen=True)
+@record
 class Conj:
     """A conjunction: every child holds."""
 
     children: tuple[Node, ...]
 
 
-@dataclass(frozen=True)
+@record
 class Disj:
     """OR. `exclusive`: at most one alternative can hold, and each alternative starts
     with the test that excludes the others (durable then explores only one of them)."""

@@ -6,10 +6,10 @@ Kept apart from the compiler so a program cached with a playbook loads without i
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from functools import cached_property
 from types import MappingProxyType
 
+from generator.core.records import record
 from generator.rules.durable.nodes import Cost
 from generator.rules.durable.values import Slot, dumps
 from generator.rules.meaning.derived_order import Level
@@ -23,7 +23,7 @@ CATCH_ALL_NAME = "$catch-all"
 CATCH_ALL = {"all": [{"m": {"$ex": {"t": 1}}}]}
 
 
-@dataclass(frozen=True)
+@record
 class Piece:
     """One durable rule: fires rule `rule` when `pattern` (durable JSON form) matches."""
 
@@ -33,7 +33,7 @@ class Piece:
     paths: frozenset[str]
 
 
-@dataclass(frozen=True)
+@record
 class Shard:
     """One durable ruleset: pieces of the rules of one level, and the fact paths they read."""
 
@@ -62,7 +62,7 @@ class Shard:
         return (CATCH_ALL_NAME, *(name for name, _ in self.named()))
 
 
-@dataclass(frozen=True)
+@record
 class CompiledLevel:
     """One chaining level: the rules that always fire, and the shards of the others."""
 
@@ -71,7 +71,7 @@ class CompiledLevel:
     shards: tuple[Shard, ...]
 
 
-@dataclass(frozen=True)
+@record
 class Program:
     """The rules and their compiled levels, in the order they are evaluated."""
 

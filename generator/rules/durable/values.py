@@ -11,8 +11,9 @@ from __future__ import annotations
 import json.encoder
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 
+from generator.core.records import record
 from generator.rules.kinds import kind
 
 quote = json.encoder.encode_basestring  # escapes like json.dumps(ensure_ascii=False)
@@ -22,7 +23,7 @@ MAX_TEXT = 8_000  # durable keeps string lengths in 16 bits; hex copies double t
 END = "\x00opsbook:end"  # closes every list, so "no item equals x" also holds for []
 
 
-@dataclass(frozen=True)
+@record
 class Slot:
     """The durable properties of one fact path."""
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
 
+from generator.core.records import record
 from generator.rules.model import Rule, facts_read
 
 
-@dataclass(frozen=True)
+@record
 class Level:
     """Rules (indices, ascending) evaluated together; `cyclic` ones depend on each other."""
 
