@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -13,6 +12,7 @@ import click
 from generator.cli.common import DATE, default_kb, default_rules, playbook_folders, report, user_errors
 from generator.cli.help import LANG_HELP, examples
 from generator.core.errors import OpsbookError, Problem
+from generator.core.records import record
 from generator.render import GROUPINGS, View
 from generator.words import LANGS
 
@@ -115,7 +115,7 @@ def plan(facts: Path | None, overlays: tuple[Path, ...], fmt: str | None, lang: 
                            kb_dir or default_kb(), rules_dir or default_rules()))
 
 
-@dataclass(frozen=True)
+@record
 class PlanRequest:
     """One client's plan as the command line asks for it, its options checked against each other."""
 

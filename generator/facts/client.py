@@ -8,13 +8,13 @@ import json
 import re
 import unicodedata
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from generator.core.errors import OpsbookError, Problem, suggest
+from generator.core.records import record
 from generator.kb.loader import Document, JsonPath, control_character, parse_yaml, read_text
 from generator.kb.model import KB, Fact
 
@@ -40,7 +40,7 @@ LANGS = ("zh", "en")  # the values of the `lang` fact, and of every command's --
 DEFAULT_LANG = "zh"
 
 
-@dataclass(frozen=True)
+@record
 class ClientFacts:
     """Normalised facts, flat: `industry`, `channels`, `kpis.complaint_rate`, `client.name`..."""
 

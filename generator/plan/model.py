@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import NamedTuple
 
+from generator.core.records import record
 from generator.rules.meaning.results import Match
 
 FORMAT = "opsbook-plan/1"
@@ -21,6 +22,8 @@ DEFAULT_PRIORITY = "medium"
 Matched = Match
 
 
+# A dataclass, not a record (generator/core/records.py): one is made per fired rule for every client,
+# where the generated __init__ is faster than the shared one.
 @dataclass(frozen=True)
 class Reason:
     """A rule that put an item in the plan (or raised its priority)."""
@@ -122,7 +125,7 @@ class PlanItem(NamedTuple):
         return self.info.effort
 
 
-@dataclass(frozen=True)
+@record
 class Excluded:
     """An item some rule included but another rule excluded (exclude wins)."""
 
@@ -131,7 +134,7 @@ class Excluded:
     excluded_by: tuple[Reason, ...]
 
 
-@dataclass(frozen=True)
+@record
 class Workload:
     """Who does the plan's work and how much fits: the schedule's side of the plan."""
 
@@ -167,7 +170,7 @@ class Revision(NamedTuple):
     digest: str | None  # the X-OPSBOOK-HASH opsbook wrote; None when the file holds none
 
 
-@dataclass(frozen=True)
+@record
 class Plan:
     """A client's plan: the items chosen, dated and owned, with the facts, reasons and workload behind them."""
 

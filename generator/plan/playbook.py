@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator.core.errors import OpsbookError
+from generator.core.records import record
 from generator.facts.client import ClientFacts
 from generator.kb.model import KB
 from generator.plan.cache import cached, fingerprint
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
     from generator.rules.durable.program import Program
 
 
-@dataclass(frozen=True)
+@record
 class Playbook:
     """A loaded playbook: the validated KB, the rules in force and the engine that runs them."""
 

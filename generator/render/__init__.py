@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from generator.core.records import record
 
 if TYPE_CHECKING:  # the CLI reads GROUPINGS from here before any plan exists: keep this import light
     from generator.plan.model import Plan
@@ -13,7 +14,7 @@ if TYPE_CHECKING:  # the CLI reads GROUPINGS from here before any plan exists: k
 GROUPINGS = ("window", "phase", "owner")  # how a Markdown plan lists its items; the first is the default
 
 
-@dataclass(frozen=True)
+@record
 class View:
     """How much of the plan a reader sees, and in what order (formats that read `views`)."""
 
@@ -21,7 +22,7 @@ class View:
     window: int | None = None  # only items starting within this many days of the start date
 
 
-@dataclass(frozen=True)
+@record
 class Format:
     """An output format: its name, file suffix and the module that writes it."""
 
