@@ -2,9 +2,10 @@
 jsonschema) when nothing changed.
 
 It must never answer with a stale or foreign value:
-- the key covers the package's own code and schemas, the cache format, the working directory and
-  every input YAML file (real path and content, symlinks followed), and is taken again after a
-  build so a file saved meanwhile is not filed under the key of its old content;
+- the key covers the package's own code and schemas (by size and modification time), the cache
+  format, the working directory and every input YAML file (real path and content, symlinks
+  followed), and is taken again after a build so a file saved meanwhile is not filed under the key
+  of its old content;
 - entries are signed with a per-user secret and only unpickled once the signature verifies, so a
   damaged or planted entry is deleted and rebuilt, and never runs code;
 - the folder is capped, least recently used entries going first.
@@ -71,28 +72,29 @@ def _file_digest(path: str) -> bytes:
         return f"unreadable: {exc.errno}".encode()  # the loader reports it; the key just has to differ
 
 
-def _read(path: str) -> bytes:
-    try:
-        with open(path, "rb") as handle:
-            return handle.read()
-    except OSError as exc:
-        return f"unreadable: {exc.errno}".encode()
-
-
 @functools.cache
 def package_digest(root: Path) -> str:
-    """A digest of the code and schemas of the package at `root`. By content: an editable install keeps
-    its version number through every edit, and a checkout can keep sizes and times. About 1.5 ms for the
-    package's ~100 small files, read whole, which is faster than a digest per file."""
+    """A digest of the code and schemas of the package at `root`: each file's path (relative: a moved
+    checkout keeps its key), size and modification time in nanoseconds. Python itself takes a module's
+    cached bytecode as current while its source keeps its size and (whole-second) modification time,
+    so this is as strict as what decides which code runs, and stat()ing the ~170 files takes about a
+    third of the time reading them whole did (some 2 ms of a cold plan)."""
     sha = hashlib.sha256()
-    top = len(str(root))
-    for folder, dirs, files in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
-        for name in sorted(files):
-            if name.endswith(CODE_SUFFIXES):
-                path = os.path.join(folder, name)
-                _put(sha, os.fsencode(path[top:]), _read(path))  # relative: a moved checkout keeps its key
+    _stamp_folder(sha, str(root), len(str(root)))
     return sha.hexdigest()
+
+
+def _stamp_folder(sha: hashlib._Hash, folder: str, top: int) -> None:
+    for entry in sorted(_entries(folder), key=lambda e: e.name):
+        try:
+            if entry.is_dir(follow_symlinks=False):
+                if entry.name != "__pycache__":
+                    _stamp_folder(sha, entry.path, top)
+            elif entry.name.endswith(CODE_SUFFIXES):
+                info = entry.stat()
+                _put(sha, os.fsencode(entry.path[top:]), f"{info.st_size} {info.st_mtime_ns}".encode())
+        except OSError as exc:  # deleted meanwhile, or unreadable: the key just has to differ
+            _put(sha, os.fsencode(entry.path[top:]), f"unreadable: {exc.errno}".encode())
 
 
 def _entries(folder: str) -> list[os.DirEntry[str]]:
