@@ -31,7 +31,7 @@ from generator.kb.documents import YAML_SUFFIXES, walk
 
 T = TypeVar("T")
 # Bump when what is cached changes shape, so old entries are never read as new ones.
-FORMAT = 5
+FORMAT = 6
 PACKAGE = Path(generator.__file__).parent
 CODE_SUFFIXES = (".py", ".json")
 
