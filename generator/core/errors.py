@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import stat
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+
+from generator.core.records import record
 
 
-@dataclass(frozen=True, order=True)
+@record(order=True)
 class Problem:
     """One thing wrong with an input file, at a 1-based line and column."""
 

@@ -4,18 +4,19 @@
 0.8 ms a class on Python 3.11, some 15 ms of a cold `opsbook plan` for the model classes alone,
 although a plan from the cache constructs, compares or prints few of their objects (they are
 unpickled). `@record` makes the same kind of class, a dataclass (`fields`, `replace` and `asdict`
-work) that is frozen, compared and hashed by its compared fields and shown as `Name(field=value)`,
-with methods shared by every record class that read the class's field list instead of methods
-generated for it. Constructing a record costs a few microseconds more, so classes whose objects
-are made per client keep `@dataclass`.
+work) that is frozen, compared and hashed by its compared fields (and ordered by them with
+`@record(order=True)`) and shown as `Name(field=value)`, with methods shared by every record class
+that read the class's field list instead of methods generated for it. Constructing a record costs
+a fraction of a microsecond more, so classes whose objects are made per client keep `@dataclass`.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import operator
 from collections.abc import Callable
 from operator import attrgetter
-from typing import Any, TypeVar, dataclass_transform
+from typing import Any, TypeVar, dataclass_transform, overload
 
 T = TypeVar("T")
 MISSING: Any = dataclasses.MISSING
@@ -57,14 +58,26 @@ class _Spec:
         return tuple(values)
 
 
+@overload
+def record(cls: type[T], /) -> type[T]: ...
+
+
+@overload
+def record(*, order: bool = False) -> Callable[[type[T]], type[T]]: ...
+
+
 @dataclass_transform(frozen_default=True, field_specifiers=(dataclasses.field,))
-def record(cls: type[T]) -> type[T]:
-    """`cls` as a frozen dataclass with shared methods (see the module's docstring)."""
-    made = dataclasses.dataclass(init=False, repr=False, eq=False)(cls)
-    made.__record__ = _Spec(made, dataclasses.fields(made))  # type: ignore[attr-defined,arg-type]
-    for name, method in _METHODS.items():
-        setattr(made, name, method)
-    return made
+def record(cls: type[T] | None = None, /, *, order: bool = False) -> type[T] | Callable[[type[T]], type[T]]:
+    """`cls` as a frozen dataclass with shared methods (see the module's docstring); `order=True`
+    adds <, <=, > and >= over the compared fields, as dataclass(order=True) does."""
+    def make(cls: type[T]) -> type[T]:
+        made = dataclasses.dataclass(init=False, repr=False, eq=False)(cls)
+        made.__record__ = _Spec(made, dataclasses.fields(made))  # type: ignore[attr-defined,arg-type]
+        for name, method in ((_METHODS | _ORDER) if order else _METHODS).items():
+            setattr(made, name, method)
+        return made
+
+    return make if cls is None else make(cls)
 
 
 def _getter(names: tuple[str, ...]) -> Callable[[object], tuple[object, ...]]:
@@ -93,6 +106,16 @@ def _eq(self: Any, other: object) -> bool:
     return NotImplemented
 
 
+def _ordered(compare: Callable[[tuple[object, ...], tuple[object, ...]], bool]) -> Callable[[Any, object], bool]:
+    def method(self: Any, other: object) -> bool:
+        key = self.__record__.key
+        if other.__class__ is self.__class__:
+            return compare(key(self), key(other))
+        return NotImplemented
+
+    return method
+
+
 def _hash(self: Any) -> int:
     return hash(self.__record__.hashed(self))
 
@@ -113,4 +136,8 @@ def _delattr(self: object, name: str) -> None:
 _METHODS: dict[str, Callable[..., Any]] = {
     "__init__": _init, "__eq__": _eq, "__hash__": _hash, "__repr__": _repr,
     "__setattr__": _setattr, "__delattr__": _delattr,
+}
+_ORDER: dict[str, Callable[..., Any]] = {
+    "__lt__": _ordered(operator.lt), "__le__": _ordered(operator.le),
+    "__gt__": _ordered(operator.gt), "__ge__": _ordered(operator.ge),
 }

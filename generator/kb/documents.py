@@ -5,11 +5,12 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
 from generator.core.errors import OpsbookError, Problem
+from generator.core.records import record
 from generator.kb.loader import Document, JsonPath, inside, load_yaml, read_bytes
 
 # Section key of a KB file -> the kind of element its entries are.
@@ -98,7 +99,7 @@ def digest(files: Iterable[tuple[Path, Path]]) -> str:
 
 
 
-@dataclass
+@record
 class Entry:
     """One element (a step, a role, ...) where it stands in its document."""
 
@@ -117,7 +118,7 @@ class Entry:
         return self.doc.problem((*self.path, *rel), message, severity=severity)
 
 
-@dataclass
+@record
 class Index:
     """Every element of every valid document, by kind and by ID (first definition wins)."""
 

@@ -79,3 +79,30 @@ def test_the_kb_model_keeps_post_init_lookups() -> None:
     assert kb.item_by_id == {} and kb.counts()["items"] == 0
     assert item == dataclasses.replace(item, loc=("kb/x.yaml", 1, 1))
     assert repr(text) == "Text(zh='一', en='one')"
+
+
+@dataclass(frozen=True, order=True)
+class OrderedDataclass:
+    path: str
+    line: int
+    note: str = field(default="", compare=False)
+
+
+@record(order=True)
+class OrderedRecord:
+    path: str
+    line: int
+    note: str = field(default="", compare=False)
+
+
+def test_ordered_records_sort_as_ordered_dataclasses() -> None:
+    rows = [("b.yaml", 2, "x"), ("a.yaml", 9, "y"), ("b.yaml", 1, "z"), ("a.yaml", 9, "a")]
+    ours = sorted(OrderedRecord(*row) for row in rows)
+    theirs = sorted(OrderedDataclass(*row) for row in rows)
+    assert [(r.path, r.line, r.note) for r in ours] == [(r.path, r.line, r.note) for r in theirs]
+    one, two = OrderedRecord("a", 1), OrderedRecord("a", 2)
+    assert one < two and one <= two and two > one and two >= one and not one > two
+    with pytest.raises(TypeError):
+        assert one < AsRecord("a", 1)  # type: ignore[operator]
+    with pytest.raises(TypeError):
+        assert AsRecord("a", 1) < AsRecord("b", 1)  # type: ignore[operator]

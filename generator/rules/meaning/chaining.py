@@ -12,8 +12,8 @@ is a RuleProblem located at a rule.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence, Set
-from dataclasses import dataclass
 
+from generator.core.records import record
 from generator.rules.kinds import kind, same
 from generator.rules.meaning.derived_order import Level
 from generator.rules.meaning.results import RuleProblem, rule_problem
@@ -24,7 +24,7 @@ Fire = Callable[[int, Mapping[str, object]], Set[int]]
 Derived = dict[str, tuple[object, int]]  # fact -> (value, index of the rule that set it)
 
 
-@dataclass(frozen=True)
+@record
 class Outcome:
     """What chaining settles on: the rules that fired, and the facts with the derived ones added."""
 

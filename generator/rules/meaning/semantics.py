@@ -10,8 +10,8 @@ they are false. An absent fact makes every leaf false except `exists: false`.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 
+from generator.core.records import record
 from generator.rules.meaning.results import Match
 from generator.rules.model import Condition, Leaf, fold
 from generator.rules.operators import NAMES, OPERATORS
@@ -35,7 +35,7 @@ def _all_or_any(conjunctive: bool, parts: Iterator[bool]) -> bool:
     return all(parts) if conjunctive else any(parts)
 
 
-@dataclass(frozen=True)
+@record
 class Explanation:
     """Whether a condition held, and the leaves that decided it.
 
