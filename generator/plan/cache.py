@@ -19,12 +19,16 @@ import gc
 import hashlib
 import hmac
 import os
-import pickle
 import stat
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TypeVar, cast
+
+try:  # the C unpickler that pickle.loads is: the pickle module around it takes a cache hit ~1 ms to import
+    from _pickle import loads as _loads
+except ImportError:  # a Python without the C accelerator
+    from pickle import loads as _loads
 
 import generator
 from generator.kb.documents import YAML_SUFFIXES, walk
@@ -263,7 +267,7 @@ def unpickled(payload: bytes) -> object:
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return pickle.loads(payload)
+        return _loads(payload)
     finally:
         if was_enabled:
             gc.enable()
@@ -294,6 +298,8 @@ def _prune(folder: Path) -> None:
 
 
 def _store(path: Path, secret: bytes, value: object) -> None:
+    import pickle  # only a miss writes
+
     try:
         payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
     except (pickle.PicklingError, TypeError, AttributeError, RecursionError):

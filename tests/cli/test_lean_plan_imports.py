@@ -25,8 +25,9 @@ print(json.dumps([code, sorted(sys.modules), collections[before:], [default, gc.
       file=sys.stderr)
 """
 # Standard library modules the plan path used to import at start: temp files, tree deletion, signals,
-# fuzzy matching are for crashes, folder swaps and mistakes.
-STDLIB = {"tempfile", "shutil", "secrets", "signal", "difflib", "bz2", "lzma"}
+# fuzzy matching are for crashes, folder swaps and mistakes; the pickle module for writing the cache
+# (reading it needs only the C unpickler).
+STDLIB = {"tempfile", "shutil", "secrets", "signal", "difflib", "bz2", "lzma", "pickle"}
 # The validator, the rules compiler and the other formats' writers (and their libraries).
 OURS = {"generator.kb.validate", "generator.rules.durable.compiler", "generator.rules.durable.splitting",
         "generator.rules.layers", "generator.render.markdown", "generator.render.jsonplan",
