@@ -11,6 +11,7 @@ import importlib
 import os
 import sys
 from collections.abc import Iterator
+from typing import NoReturn
 
 import click
 
@@ -155,5 +156,22 @@ def _flushed(code: int) -> int:
     return code
 
 
+def run() -> NoReturn:
+    """The process's entry point: main(), then the exit handlers, then the process ends without
+    Python tearing itself down. Finalising the interpreter frees every module and the playbook's
+    hundred thousand objects one by one, about 5 ms of a cold plan, memory the operating system
+    takes back whole anyway. Standard output was flushed by main() (its failures are its exit code);
+    with other threads still running, the exit is Python's own."""
+    code = main()
+    threading = sys.modules.get("threading")
+    if threading is not None and threading.active_count() > 1:
+        sys.exit(code)
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # nothing is left to report a failure to
+            stream.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()
