@@ -15,7 +15,6 @@ import json
 import os
 import re
 import stat
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -401,7 +400,7 @@ class _Builder:
             raise self.fail(event, "mapping keys must be plain text")
         if event.tag not in (None, "!", "tag:yaml.org,2002:str"):
             raise self.fail(event, f"mapping keys must be plain text: remove the tag `{_short(event.tag)}`")
-        key = sys.intern(event.value)  # see _construct
+        key = event.value
         self._printable(event, key)
         if key == "<<" and event.implicit[0]:
             raise self.fail(event, "merge keys (<<) are not supported: write the keys out")
@@ -449,12 +448,10 @@ class _Builder:
                 tag = "tag:yaml.org,2002:str"
         else:
             tag = event.tag
-        # Text is interned, as keys are: a role, fact or operator named in many places becomes one string,
-        # which the playbook cache stores and reads back once (it held a third fewer strings).
         if tag == _TIMESTAMP or tag == "tag:yaml.org,2002:str":
-            return sys.intern(event.value)  # dates stay ISO text; the fact vocabulary types them
+            return event.value  # dates stay ISO text; the fact vocabulary types them
         if tag == _BOOL and event.tag is None and event.value.lower() not in ("true", "false"):
-            return sys.intern(event.value)  # YAML 1.2: `en: No` or `en: On` is text, not a boolean
+            return event.value  # YAML 1.2: `en: No` or `en: On` is text, not a boolean
         node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
         if tag not in _PLAIN_TAGS:
             raise self.fail(event, f"tag `{_short(tag)}` is not allowed")
