@@ -105,145 +105,152 @@ def schedule(net: Network, chosen: Sequence[int], rank: Sequence[int], owner: Se
     client.add_tails(once)
     slots = client.place(once, float(long_release))
     index = client.index
-    return Schedule(tuple(slots), tuple(client.urgency[n] for n in chosen),
+    return Schedule(tuple(slots), tuple(map(client.urgency.__getitem__, chosen)),
                     frozenset(index[n] for n in sustained), once)
 
 
 class _Client:
-    """One client's chosen tasks on the network: what waits for what among them, urgency
-    and horizon raised to those of what waits, and the longest chain each holds up.
-    Arrays are by position; a step counts only if some of its tasks are chosen."""
+    """One client's chosen tasks on the network: urgency and horizon raised to those of what
+    waits, and the longest chain each holds up. Arrays are by position (what they hold for a
+    task that is not chosen means nothing); a step counts only if some of its tasks are chosen."""
 
     def __init__(self, net: Network, chosen: Sequence[int], rank: Sequence[int], owner: Sequence[str]) -> None:
         self.net, self.chosen = net, chosen
-        size = len(net.step)
-        self.index: list[int] = [-1] * size  # position -> chosen task index; -1 when not chosen
-        self.owner: list[str] = [""] * size
+        size, step = len(net.step), net.step
+        index = [-1] * size  # position -> chosen task index; -1 when not chosen
+        owners = [""] * size
         urgency = [_NOTHING_WAITS] * size
-        members = [0] * (max(net.step, default=-1) + 1)  # chosen tasks per step
-        step = net.step
+        members = [0] * len(net.waiters)  # chosen tasks per step
         for t, n in enumerate(chosen):
-            self.index[n] = t
-            self.owner[n] = owner[t]
+            index[n] = t
+            owners[n] = owner[t]
             urgency[n] = rank[t]
             members[step[n]] += 1
-        self.members = members
-        self.order = [n for n in net.order if self.index[n] >= 0]
-        self.urgency, self.horizon = urgency, list(net.horizon)
+        self.index, self.owner, self.urgency, self.members = index, owners, urgency, members
+        self.order = [n for n in net.order if index[n] >= 0]
+        self.horizon = list(net.horizon)
         self.tail = [0.0] * size
+        self.duration = [0.0] * size  # working days of one occurrence at the owner's pace (set with the tails)
         self._inherit()
 
     def _inherit(self) -> None:
         """Rank and horizon raised to those of everything that waits for a task (directly or
         through its step): whatever waits for a task comes later in the order."""
-        net, index, members, urgency, horizon = self.net, self.index, self.members, self.urgency, self.horizon
-        step_urgency = [_NOTHING_WAITS] * len(members)
-        step_horizon = [_NOTHING_WAITS] * len(members)
+        urgency, horizon, step, preds, after = self.urgency, self.horizon, self.net.step, self.net.preds, self.net.after
+        step_urgency = [_NOTHING_WAITS] * len(self.members)
+        step_horizon = [_NOTHING_WAITS] * len(self.members)
         for n in reversed(self.order):
-            g = net.step[n]
+            g = step[n]
             u = urgency[n] if urgency[n] < step_urgency[g] else step_urgency[g]
             h = horizon[n] if horizon[n] < step_horizon[g] else step_horizon[g]
             urgency[n], horizon[n] = u, h
-            for p in net.preds[n]:
-                if index[p] >= 0:
-                    if u < urgency[p]:
-                        urgency[p] = u
-                    if h < horizon[p]:
-                        horizon[p] = h
-            for w in net.after[n]:
-                if members[w]:
-                    if u < step_urgency[w]:
-                        step_urgency[w] = u
-                    if h < step_horizon[w]:
-                        step_horizon[w] = h
+            for p in preds[n]:
+                if u < urgency[p]:
+                    urgency[p] = u
+                if h < horizon[p]:
+                    horizon[p] = h
+            for w in after[n]:
+                if u < step_urgency[w]:
+                    step_urgency[w] = u
+                if h < step_horizon[w]:
+                    step_horizon[w] = h
 
     def add_tails(self, once: Mapping[str, float]) -> None:
         """Per task: the longest chain of work that waits for it, itself included, in working
         days at its owners' pace. Among equally urgent tasks the one holding up most work goes
         first (the critical-path rule), which brings the whole plan in sooner."""
-        net, index, members, tail, owner = self.net, self.index, self.members, self.tail, self.owner
-        step_tail = [0.0] * len(members)
+        tail, duration, owner, effort = self.tail, self.duration, self.owner, self.net.effort
+        step, preds, after = self.net.step, self.net.preds, self.net.after
+        step_tail = [0.0] * len(self.members)
         for n in reversed(self.order):
-            g = net.step[n]
-            longest = (tail[n] if tail[n] > step_tail[g] else step_tail[g]) + net.effort[n] / once[owner[n]]
+            g = step[n]
+            duration[n] = effort[n] / once[owner[n]]
+            longest = (tail[n] if tail[n] > step_tail[g] else step_tail[g]) + duration[n]
             tail[n] = longest
-            for p in net.preds[n]:
-                if index[p] >= 0 and longest > tail[p]:
+            for p in preds[n]:
+                if longest > tail[p]:
                     tail[p] = longest
-            for w in net.after[n]:
-                if members[w] and longest > step_tail[w]:
+            for w in after[n]:
+                if longest > step_tail[w]:
                     step_tail[w] = longest
+
+    def _waiting(self) -> list[int]:
+        """Per chosen task: how many chosen tasks, and steps with chosen tasks, it waits for."""
+        index, members, preds, after = self.index, self.members, self.net.preds, self.net.after
+        waiting = [0] * len(index)
+        for n in self.chosen:
+            count = 0
+            for p in preds[n]:
+                if index[p] >= 0:
+                    count += 1
+            for g in after[n]:
+                if members[g]:
+                    count += 1
+            waiting[n] = count
+        return waiting
 
     def place(self, once: Mapping[str, float], release_long: float) -> list[Slot]:
         """The tasks placed most urgent ready task first, each at its owner's earliest free time
         once everything it waits for is finished; a step is finished with its last task."""
-        net, index, chosen, owner = self.net, self.index, self.chosen, self.owner
-        urgency, horizon, tail, members = self.urgency, self.horizon, self.tail, self.members
-        waiting = [0] * len(index)
-        for n in chosen:
-            count = 0
-            for p in net.preds[n]:
-                if index[p] >= 0:
-                    count += 1
-            for g in net.after[n]:
-                count += members[g]
-            waiting[n] = count
+        net, index, chosen, owner, duration, horizon = \
+            self.net, self.index, self.chosen, self.owner, self.duration, self.horizon
+        step, preds, after, followers, waiters = net.step, net.preds, net.after, net.followers, net.waiters
+        urgency, tail, hint = self.urgency, self.tail, net.hint
+        waiting = self._waiting()  # a task is ready at 0; one that is not chosen never gets there
+        unplaced = self.members.copy()  # per step: chosen tasks not placed yet
         finish = [0.0] * len(index)
-        step_finish = [0.0] * len(members)
-        step_last: list[int | None] = [None] * len(members)  # a step's task that finished last
-        busy: dict[str, list[tuple[float, float]]] = {o: [] for o in once}
+        step_finish = [0.0] * len(unplaced)
+        step_last: list[int | None] = [None] * len(unplaced)  # a step's task that finished last
+        lanes: dict[str, list[float]] = {o: [] for o in once}  # per owner: busy time, see `_fill`
         slots: list[Slot | None] = [None] * len(chosen)
-        key = {n: (urgency[n], horizon[n], -tail[n], net.hint[n], n) for n in chosen}
+        key = {n: (urgency[n], horizon[n], -tail[n], hint[n], n) for n in chosen}
         heap = [key[n] for n in chosen if not waiting[n]]
         heapq.heapify(heap)
-        done, placed = [False] * len(index), 0
-        while placed < len(chosen):
-            if not heap:  # a dependency cycle: take the most urgent task left
-                heap = [min(key[n] for n in chosen if not done[n])]
-            n = heapq.heappop(heap)[-1]
-            if done[n]:
-                continue
-            done[n], placed = True, placed + 1
+        pop, push, new_tuple, floor_of, ceil_of = heapq.heappop, heapq.heappush, tuple.__new__, math.floor, math.ceil
+        for _ in chosen:
+            if not heap:  # a dependency cycle: take the most urgent task left, and never again
+                heap.append(min(key[n] for n in chosen if slots[index[n]] is None))
+                waiting[heap[0][-1]] = -1
+            n = pop(heap)[-1]
             ready, held = 0.0, None  # when everything the task waits for is finished, and what finished last
-            for p in net.preds[n]:
-                if index[p] >= 0 and finish[p] > ready + _EPS:
+            for p in preds[n]:
+                if finish[p] > ready + _EPS:  # a task not chosen or not placed finishes at 0
                     ready, held = finish[p], p
-            for g in net.after[n]:
-                last = step_last[g]
-                if last is not None and step_finish[g] > ready + _EPS:
-                    ready, held = step_finish[g], last
+            for g in after[n]:
+                if step_finish[g] > ready + _EPS:
+                    ready, held = step_finish[g], step_last[g]
             floor = release_long if horizon[n] == 2 else 0.0
             release = ready if ready > floor else floor
             # a recurring task's first occurrence is placed like one-off work; the rest is its steady load
-            spans, duration = busy[owner[n]], net.effort[n] / once[owner[n]]
-            if not spans or spans[-1][1] <= release + _EPS:  # the owner is free from `release` on
-                start, end = release, release + duration
-                if spans and release <= spans[-1][1] + _EPS:
-                    spans[-1] = (spans[-1][0], end)
+            lane = lanes[owner[n]]
+            if not lane or lane[-1] <= release + _EPS:  # the owner is free from `release` on: the common case
+                start, end = release, release + duration[n]
+                if lane and release <= lane[-1] + _EPS:
+                    lane[-1] = end
                 else:
-                    spans.append((start, end))
+                    lane += (start, end)
             else:
-                start, end = _fill(spans, release, duration)
-            first = math.floor(start + _EPS)  # a day with any of the task's work in it is one of its days
-            due = math.ceil(end - _EPS) - 1
+                start, end = _fill(lane, release, duration[n])
+            first = floor_of(start + _EPS)  # a day with any of the task's work in it is one of its days
+            due = ceil_of(end - _EPS) - 1
             if due < first:
                 due = first
             held_by = index[held] if held is not None and ready >= floor else None
-            slots[index[n]] = Slot(first, due, held_by, start > release + _EPS)
-            finish[n] = end if end > due else float(due)
-            g = net.step[n]
-            if finish[n] > step_finish[g] or step_last[g] is None:
-                step_finish[g], step_last[g] = finish[n], n
-            for f in net.followers[n]:
-                if index[f] >= 0:
+            slots[index[n]] = new_tuple(Slot, (first, due, held_by, start > release + _EPS))
+            finish[n] = done = end if end > due else float(due)
+            g = step[n]
+            if done > step_finish[g] or step_last[g] is None:
+                step_finish[g], step_last[g] = done, n
+            for f in followers[n]:
+                waiting[f] -= 1
+                if not waiting[f]:
+                    push(heap, key[f])
+            unplaced[g] -= 1
+            if not unplaced[g]:  # the step is finished: what waits for it waits for one thing less
+                for f in waiters[g]:
                     waiting[f] -= 1
                     if not waiting[f]:
-                        heapq.heappush(heap, key[f])
-            for f in net.waiters[g]:
-                if index[f] >= 0:
-                    waiting[f] -= 1
-                    if not waiting[f]:
-                        heapq.heappush(heap, key[f])
+                        push(heap, key[f])
         return [s for s in slots if s is not None]
 
 
@@ -263,34 +270,28 @@ def _reserve(client: _Client, capacity: Mapping[str, float]) -> tuple[set[int], 
     return sustained, {o: capacity[o] - reserved[o] for o in capacity}
 
 
-def _fill(busy: list[tuple[float, float]], release: float, duration: float) -> tuple[float, float]:
-    """Fill the owner's free time from `release` on with `duration` of work, where the owner has
-    work placed after `release`; return the first and last moment of work, and mark the time
-    taken in `busy` (sorted, disjoint intervals)."""
-    pieces: list[tuple[float, float]] = []
-    at, left, i = release, duration, 0
-    while i < len(busy) and busy[i][1] <= at + _EPS:
-        i += 1
-    while left > _EPS:
-        gap_end = busy[i][0] if i < len(busy) else math.inf
+def _fill(lane: list[float], release: float, duration: float) -> tuple[float, float]:
+    """Give `duration` of an owner's free time from `release` on, earliest first, where the owner
+    has work placed after `release` (the work pauses for it), and return the first and last
+    moment of the work. `lane` is the owner's busy time as sorted boundaries, start, end, start,
+    end, ..., of intervals more than `_EPS` apart; the time taken joins it, and intervals that
+    now touch become one."""
+    j = bisect.bisect_right(lane, release + _EPS)
+    j -= j & 1  # the start of the first interval that ends after `release`
+    at, left, begin, start = release, duration, -1, release
+    while left > _EPS:  # the gap before lane[j], then the next, ...
+        gap_end = lane[j] if j < len(lane) else math.inf
         if gap_end - at > _EPS:
             take = min(left, gap_end - at)
-            pieces.append((at, at + take))
+            if begin < 0:
+                begin, start = j, at
             left -= take
             at += take
-        if left > _EPS:
-            at = max(at, busy[i][1])
-            i += 1
-    _mark(busy, pieces)
-    return pieces[0][0], pieces[-1][1]
-
-
-def _mark(busy: list[tuple[float, float]], pieces: list[tuple[float, float]]) -> None:
-    """Add the pieces (each in a gap of `busy`) and join intervals that now touch."""
-    for piece in pieces:
-        i = bisect.bisect_left(busy, piece)
-        busy.insert(i, piece)
-        if i + 1 < len(busy) and busy[i + 1][0] <= busy[i][1] + _EPS:
-            busy[i] = (busy[i][0], busy.pop(i + 1)[1])
-        if i > 0 and busy[i][0] <= busy[i - 1][1] + _EPS:
-            busy[i - 1] = (busy[i - 1][0], busy.pop(i)[1])
+        if left > _EPS:  # the gap is full: the work goes on after the interval that closes it
+            at = max(at, lane[j + 1])
+            j += 2
+    # every gap from `begin` to `j` but the last is now full; the work joins the intervals it touches
+    joins_before = begin > 0 and start <= lane[begin - 1] + _EPS
+    joins_after = j < len(lane) and lane[j] <= at + _EPS
+    lane[begin - joins_before:j + joins_after] = (() if joins_before else (start,)) + (() if joins_after else (at,))
+    return start, at
