@@ -17,7 +17,7 @@ INDENT = "  "
 def dumps(value: object) -> str:
     """The text `json.dumps(value, ensure_ascii=False, indent=2)` gives, for the values it accepts
     without a `default` (dicts, lists, tuples, strings, numbers, booleans, None)."""
-    return _text(value, "\n")
+    return _text(value, "\n", {})
 
 
 def _float(value: float) -> str:
@@ -41,9 +41,10 @@ def _key(key: object) -> str:
     raise TypeError(f"keys must be str, int, float, bool or None, not {type(key).__name__}")
 
 
-def _text(value: object, newline: str) -> str:
+def _text(value: object, newline: str, written: dict[tuple[int, str], str]) -> str:
     """`value` as JSON whose nested lines start with `newline` (a line break and the indent of the
-    line the value starts on)."""
+    line the value starts on). `written`: the text of each object written so far, by its id and
+    newline, so an object the value holds in many places (a plan's reasons) is written once."""
     if isinstance(value, str):
         return encode_basestring(value)
     if value is None:
@@ -60,13 +61,17 @@ def _text(value: object, newline: str) -> str:
     if isinstance(value, dict):
         if not value:
             return "{}"
+        seen = (id(value), newline)  # the value holds every object, so no id is reused meanwhile
+        if seen in written:
+            return written[seen]
         # strings, most keys and values, skip a call each
         parts = [(encode_basestring(k) if type(k) is str else _key(k)) + ": "
-                 + (encode_basestring(v) if type(v) is str else _text(v, inner)) for k, v in value.items()]
-        return "{" + inner + ("," + inner).join(parts) + newline + "}"
+                 + (encode_basestring(v) if type(v) is str else _text(v, inner, written)) for k, v in value.items()]
+        text = written[seen] = "{" + inner + ("," + inner).join(parts) + newline + "}"
+        return text
     if isinstance(value, list | tuple):
         if not value:
             return "[]"
-        items = [encode_basestring(v) if type(v) is str else _text(v, inner) for v in value]
+        items = [encode_basestring(v) if type(v) is str else _text(v, inner, written) for v in value]
         return "[" + inner + ("," + inner).join(items) + newline + "]"
     raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")

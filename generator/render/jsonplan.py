@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from generator.plan.model import FORMAT, Plan, PlanItem, Reason, Target
@@ -18,7 +19,7 @@ def _reason(reason: Reason) -> dict[str, Any]:
                         for m in reason.matched]}
 
 
-def _item(item: PlanItem) -> dict[str, Any]:
+def _item(item: PlanItem, reason: Callable[[Reason], dict[str, Any]]) -> dict[str, Any]:
     record: dict[str, Any] = {
         "id": item.id, "step": item.step, "step_title": item.step_title, "phase": item.phase,
         "domain": item.domain, "title": item.title, "done_when": item.done_when, "owner": item.owner,
@@ -30,7 +31,7 @@ def _item(item: PlanItem) -> dict[str, Any]:
     record.update({
         "priority": item.priority, "horizon": item.horizon, "start": item.start.isoformat(),
         "due": item.due.isoformat(), "effort_days": item.effort, "recurrence": item.recurrence,
-        "depends_on": list(item.depends_on), "kpis": list(item.kpis), "because": [_reason(r) for r in item.because],
+        "depends_on": list(item.depends_on), "kpis": list(item.kpis), "because": [reason(r) for r in item.because],
         "done": item.done,
     })
     return record
@@ -54,6 +55,16 @@ def _target(target: Target) -> dict[str, Any]:
 
 
 def plan_to_dict(plan: Plan) -> dict[str, Any]:
+    # One dict per reason, shared by every item it put in the plan: a rule that includes twenty
+    # items is built once, and written once (the writer reuses the text of an object it has written).
+    reasons: dict[int, dict[str, Any]] = {}
+
+    def reason(r: Reason) -> dict[str, Any]:
+        found = reasons.get(id(r))
+        if found is None:
+            found = reasons[id(r)] = _reason(r)
+        return found
+
     client: dict[str, Any] = {"name": plan.client_name}
     if plan.client_note:
         client["note"] = plan.client_note
@@ -68,8 +79,8 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
         "derived": {k: _jsonable(v) for k, v in plan.derived.items()},
         **_workload(plan),
         "targets": [_target(t) for t in plan.targets],
-        "items": [_item(i) for i in plan.items],
-        "excluded": [{"id": e.id, "title": e.title, "excluded_by": [_reason(r) for r in e.excluded_by]}
+        "items": [_item(i, reason) for i in plan.items],
+        "excluded": [{"id": e.id, "title": e.title, "excluded_by": [reason(r) for r in e.excluded_by]}
                      for e in plan.excluded],
     }
 
