@@ -3,11 +3,12 @@ addresses stay links; how wide text shows in a spreadsheet column."""
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable
 
-from generator.plan.model import PlanItem
+from generator.plan.model import PlanItem, Reason
 from generator.plan.wording import condition
 from generator.render.plan_labels import LABELS, md
 
@@ -97,11 +98,23 @@ def _code(text: str) -> str:
 
 def why_md(item: PlanItem, lang: str) -> str:
     """The short reason in Markdown: rule titles as text, the matched facts as code."""
-    parts = []
-    for reason in item.because:
-        held = ", ".join(_code(condition(m.fact, m.op, m.value, m.actual)) for m in reason.matched)
-        parts.append(f"{md_text(reason.title)} ({held or LABELS[lang]['always']})")
-    return " · ".join(parts)
+    return " · ".join(_cached_reason_md(reason, lang) for reason in item.because)
+
+
+def _cached_reason_md(reason: Reason, lang: str) -> str:
+    # A rule that puts twenty items in a plan gives each of them the same reason: written once.
+    try:
+        return _reason_md_once(reason, lang)
+    except TypeError:  # a value that cannot be hashed, so not cached
+        return _reason_md(reason, lang)
+
+
+def _reason_md(reason: Reason, lang: str) -> str:
+    held = ", ".join(_code(condition(m.fact, m.op, m.value, m.actual)) for m in reason.matched)
+    return f"{md_text(reason.title)} ({held or LABELS[lang]['always']})"
+
+
+_reason_md_once = functools.lru_cache(maxsize=1024)(_reason_md)
 
 
 def owner_text(item: PlanItem, lang: str) -> str:
