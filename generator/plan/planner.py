@@ -187,16 +187,17 @@ def _schedule(tpl: Template, chosen: tuple[int, ...], rank: Mapping[int, int], f
     staff = staffing(tpl.roles, facts.values)
     country = str(facts.values.get("country", DEFAULT_COUNTRY))
     calendar = WorkCalendar(country, start)
-    infos, owner_of = tpl.infos, staff.owner
+    infos, owner_of, net = tpl.infos, staff.owner, tpl.network
     owners = [owner_of[infos[n].owner] for n in chosen]
     ranks = [rank.get(n, _DEFAULT_RANK) for n in chosen]
-    capacity = {owner: staff.capacity(owner) for owner in staff.people}
+    capacity = {owner: people * staff.share for owner, people in staff.people.items()}  # as staff.capacity(owner)
     day_90 = calendar.index_after(SHORT_DAYS)
-    result = schedule(tpl.network, chosen, ranks, owners, capacity, calendar.index_after(LONG_RELEASE_DAYS))
+    result = schedule(net, chosen, ranks, owners, capacity, calendar.index_after(LONG_RELEASE_DAYS))
     late: dict[str, float] = {}
-    for n, owner, slot in zip(chosen, owners, result.slots, strict=True):
-        if tpl.network.horizon[n] == 0 and slot.due >= day_90:
-            late[owner] = late.get(owner, 0.0) + infos[n].effort
+    horizon, effort, slots = net.horizon, net.effort, result.slots
+    for t, n in enumerate(chosen):
+        if horizon[n] == 0 and slots[t].due >= day_90:
+            late[owners[t]] = late.get(owners[t], 0.0) + effort[n]
     return Timing(staff, country, calendar, result, chosen, late, calendar.ordinal(day_90))
 
 

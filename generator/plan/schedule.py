@@ -17,7 +17,9 @@ its due date the working day its work ends.
 
 What does not depend on the client is worked out once per playbook: a `Network` of every
 task a plan can hold, what waits for what, and an order with everything a task waits for
-first. `schedule` then works on the positions of one client's chosen tasks.
+first. Tasks and steps are numbered together as nodes (a task by its position, a step
+after the last task), so that what a task waits for is one list of nodes. `schedule` then
+works on the positions of one client's chosen tasks.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ import heapq
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 MAX_RECURRING_SHARE = 0.5  # recurring work may take at most this share of an owner's time
 _EPS = 1e-9
@@ -53,7 +55,8 @@ class Schedule:
 class Network:
     """Every task a plan can hold, by position, and what waits for what: the same for every
     client. A task waits for the tasks in `preds` and for every chosen task of each step in
-    `after` (never its own step); steps are numbered from 0."""
+    `after` (never its own step); steps are numbered from 0, and as nodes from the number
+    of tasks on."""
 
     effort: tuple[float, ...]  # person-days for one occurrence
     horizon: tuple[int, ...]  # 0 = short, 1 = mid, 2 = long
@@ -65,6 +68,9 @@ class Network:
     followers: tuple[tuple[int, ...], ...]  # per task: the tasks whose `preds` name it
     waiters: tuple[tuple[int, ...], ...]  # per step: the tasks whose `after` names it
     order: tuple[int, ...]  # every task after everything it can wait for (a cycle's tasks last)
+    step_node: tuple[int, ...]  # per task: its step's node
+    waits: tuple[tuple[int, ...], ...]  # per task: the nodes it waits for, its `preds` then its `after`
+    released: tuple[tuple[int, ...], ...]  # per node: the tasks that wait for it (`followers`, then `waiters`)
 
 
 def network(effort: Sequence[float], horizon: Sequence[int], hint: Sequence[int], period: Sequence[int],
@@ -91,9 +97,11 @@ def network(effort: Sequence[float], horizon: Sequence[int], hint: Sequence[int]
                 order.append(f)
     if len(order) < size:  # a cycle (validation refuses them): its tasks in position order
         order += [n for n in range(size) if waiting[n]]
+    released = tuple(map(tuple, followers + waiters))
+    waits = tuple((*preds[n], *(size + g for g in others[n])) for n in range(size))
     return Network(tuple(effort), tuple(horizon), tuple(hint), tuple(period), tuple(step),
-                   tuple(map(tuple, preds)), tuple(others), tuple(map(tuple, followers)),
-                   tuple(map(tuple, waiters)), tuple(order))
+                   tuple(map(tuple, preds)), tuple(others), released[:size], released[size:], tuple(order),
+                   tuple(size + g for g in step), waits, released)
 
 
 def schedule(net: Network, chosen: Sequence[int], rank: Sequence[int], owner: Sequence[str],
@@ -111,114 +119,98 @@ def schedule(net: Network, chosen: Sequence[int], rank: Sequence[int], owner: Se
 
 class _Client:
     """One client's chosen tasks on the network: urgency and horizon raised to those of what
-    waits, and the longest chain each holds up. Arrays are by position (what they hold for a
-    task that is not chosen means nothing); a step counts only if some of its tasks are chosen."""
+    waits, and the longest chain each holds up. Arrays are by node (what they hold for a task
+    that is not chosen, or a step without chosen tasks, means nothing)."""
 
     def __init__(self, net: Network, chosen: Sequence[int], rank: Sequence[int], owner: Sequence[str]) -> None:
         self.net, self.chosen = net, chosen
-        size, step = len(net.step), net.step
+        size, nodes, step_node = len(net.step), len(net.released), net.step_node
         index = [-1] * size  # position -> chosen task index; -1 when not chosen
         owners = [""] * size
-        urgency = [_NOTHING_WAITS] * size
-        members = [0] * len(net.waiters)  # chosen tasks per step
+        urgency = [_NOTHING_WAITS] * nodes
+        members = [0] * nodes  # chosen tasks per node: 1 for a chosen task, its chosen tasks for a step
         for t, n in enumerate(chosen):
             index[n] = t
             owners[n] = owner[t]
             urgency[n] = rank[t]
-            members[step[n]] += 1
+            members[n] = 1
+            members[step_node[n]] += 1
         self.index, self.owner, self.urgency, self.members = index, owners, urgency, members
         self.order = [n for n in net.order if index[n] >= 0]
-        self.horizon = list(net.horizon)
-        self.tail = [0.0] * size
+        self.horizon = [*net.horizon, *[_NOTHING_WAITS] * (nodes - size)]
+        self.tail = [0.0] * nodes
         self.duration = [0.0] * size  # working days of one occurrence at the owner's pace (set with the tails)
         self._inherit()
 
     def _inherit(self) -> None:
         """Rank and horizon raised to those of everything that waits for a task (directly or
-        through its step): whatever waits for a task comes later in the order."""
-        urgency, horizon, step, preds, after = self.urgency, self.horizon, self.net.step, self.net.preds, self.net.after
-        step_urgency = [_NOTHING_WAITS] * len(self.members)
-        step_horizon = [_NOTHING_WAITS] * len(self.members)
+        through its step): whatever waits for a task comes later in the order. On the way, per
+        task: how many of the nodes it waits for have chosen tasks (0 for a task not chosen)."""
+        urgency, horizon, members, step_node, waits = \
+            self.urgency, self.horizon, self.members, self.net.step_node, self.net.waits
+        self.waiting = waiting = [0] * len(self.index)
         for n in reversed(self.order):
-            g = step[n]
-            u = urgency[n] if urgency[n] < step_urgency[g] else step_urgency[g]
-            h = horizon[n] if horizon[n] < step_horizon[g] else step_horizon[g]
+            s = step_node[n]
+            u = urgency[n] if urgency[n] < urgency[s] else urgency[s]
+            h = horizon[n] if horizon[n] < horizon[s] else horizon[s]
             urgency[n], horizon[n] = u, h
-            for p in preds[n]:
-                if u < urgency[p]:
-                    urgency[p] = u
-                if h < horizon[p]:
-                    horizon[p] = h
-            for w in after[n]:
-                if u < step_urgency[w]:
-                    step_urgency[w] = u
-                if h < step_horizon[w]:
-                    step_horizon[w] = h
+            count = 0
+            for x in waits[n]:
+                if u < urgency[x]:
+                    urgency[x] = u
+                if h < horizon[x]:
+                    horizon[x] = h
+                if members[x]:
+                    count += 1
+            waiting[n] = count
 
     def add_tails(self, once: Mapping[str, float]) -> None:
         """Per task: the longest chain of work that waits for it, itself included, in working
         days at its owners' pace. Among equally urgent tasks the one holding up most work goes
         first (the critical-path rule), which brings the whole plan in sooner."""
         tail, duration, owner, effort = self.tail, self.duration, self.owner, self.net.effort
-        step, preds, after = self.net.step, self.net.preds, self.net.after
-        step_tail = [0.0] * len(self.members)
+        step_node, waits = self.net.step_node, self.net.waits
         for n in reversed(self.order):
-            g = step[n]
+            s = step_node[n]
             duration[n] = effort[n] / once[owner[n]]
-            longest = (tail[n] if tail[n] > step_tail[g] else step_tail[g]) + duration[n]
+            longest = (tail[n] if tail[n] > tail[s] else tail[s]) + duration[n]
             tail[n] = longest
-            for p in preds[n]:
-                if longest > tail[p]:
-                    tail[p] = longest
-            for w in after[n]:
-                if longest > step_tail[w]:
-                    step_tail[w] = longest
+            for x in waits[n]:
+                if longest > tail[x]:
+                    tail[x] = longest
 
-    def _waiting(self) -> list[int]:
-        """Per chosen task: how many chosen tasks, and steps with chosen tasks, it waits for."""
-        index, members, preds, after = self.index, self.members, self.net.preds, self.net.after
-        waiting = [0] * len(index)
-        for n in self.chosen:
-            count = 0
-            for p in preds[n]:
-                if index[p] >= 0:
-                    count += 1
-            for g in after[n]:
-                if members[g]:
-                    count += 1
-            waiting[n] = count
-        return waiting
+    def _urgency_order(self) -> list[int]:
+        """The chosen tasks, most urgent first: urgency, horizon, longest tail, the playbook's order."""
+        urgency, horizon, tail, hint = self.urgency, self.horizon, self.tail, self.net.hint
+        return [k[-1] for k in sorted([(urgency[n], horizon[n], -tail[n], hint[n], n) for n in self.chosen])]
 
     def place(self, once: Mapping[str, float], release_long: float) -> list[Slot]:
         """The tasks placed most urgent ready task first, each at its owner's earliest free time
         once everything it waits for is finished; a step is finished with its last task."""
         net, index, chosen, owner, duration, horizon = \
             self.net, self.index, self.chosen, self.owner, self.duration, self.horizon
-        step, preds, after, followers, waiters = net.step, net.preds, net.after, net.followers, net.waiters
-        urgency, tail, hint = self.urgency, self.tail, net.hint
-        waiting = self._waiting()  # a task is ready at 0; one that is not chosen never gets there
-        unplaced = self.members.copy()  # per step: chosen tasks not placed yet
-        finish = [0.0] * len(index)
-        step_finish = [0.0] * len(unplaced)
-        step_last: list[int | None] = [None] * len(unplaced)  # a step's task that finished last
+        step_node, waits, released = net.step_node, net.waits, net.released
+        waiting = self.waiting  # a task is ready at 0; one that is not chosen never gets there
+        unplaced = self.members.copy()  # per step node: chosen tasks not placed yet
+        finish = [0.0] * len(unplaced)  # per node; a task not chosen or not placed finishes at 0
+        last = [*range(len(index)), *[-1] * (len(unplaced) - len(index))]  # per node: the task that finished it
         lanes: dict[str, list[float]] = {o: [] for o in once}  # per owner: busy time, see `_fill`
         slots: list[Slot | None] = [None] * len(chosen)
-        key = {n: (urgency[n], horizon[n], -tail[n], hint[n], n) for n in chosen}
-        heap = [key[n] for n in chosen if not waiting[n]]
+        by_rank = self._urgency_order()
+        rank = {n: r for r, n in enumerate(by_rank)}
+        heap = [rank[n] for n in chosen if not waiting[n]]  # the ready tasks' ranks
         heapq.heapify(heap)
         pop, push, new_tuple, floor_of, ceil_of = heapq.heappop, heapq.heappush, tuple.__new__, math.floor, math.ceil
         for _ in chosen:
             if not heap:  # a dependency cycle: take the most urgent task left, and never again
-                heap.append(min(key[n] for n in chosen if slots[index[n]] is None))
-                waiting[heap[0][-1]] = -1
-            n = pop(heap)[-1]
-            ready, held = 0.0, None  # when everything the task waits for is finished, and what finished last
-            for p in preds[n]:
-                if finish[p] > ready + _EPS:  # a task not chosen or not placed finishes at 0
-                    ready, held = finish[p], p
-            for g in after[n]:
-                if step_finish[g] > ready + _EPS:
-                    ready, held = step_finish[g], step_last[g]
+                heap.append(min(rank[n] for n in chosen if slots[index[n]] is None))
+                waiting[by_rank[heap[0]]] = -1
+            n = by_rank[pop(heap)]
+            ready, held, bar = 0.0, -1, _EPS  # when everything the task waits for is finished, and what did last
+            for x in waits[n]:
+                if finish[x] > bar:
+                    ready, held = finish[x], x
+                    bar = ready + _EPS
             floor = release_long if horizon[n] == 2 else 0.0
             release = ready if ready > floor else floor
             # a recurring task's first occurrence is placed like one-off work; the rest is its steady load
@@ -235,23 +227,23 @@ class _Client:
             due = ceil_of(end - _EPS) - 1
             if due < first:
                 due = first
-            held_by = index[held] if held is not None and ready >= floor else None
+            held_by = index[last[held]] if held >= 0 and ready >= floor else None
             slots[index[n]] = new_tuple(Slot, (first, due, held_by, start > release + _EPS))
             finish[n] = done = end if end > due else float(due)
-            g = step[n]
-            if done > step_finish[g] or step_last[g] is None:
-                step_finish[g], step_last[g] = done, n
-            for f in followers[n]:
+            s = step_node[n]
+            if done > finish[s] or last[s] < 0:
+                finish[s], last[s] = done, n
+            for f in released[n]:
                 waiting[f] -= 1
                 if not waiting[f]:
-                    push(heap, key[f])
-            unplaced[g] -= 1
-            if not unplaced[g]:  # the step is finished: what waits for it waits for one thing less
-                for f in waiters[g]:
+                    push(heap, rank[f])
+            unplaced[s] -= 1
+            if not unplaced[s]:  # the step is finished: what waits for it waits for one thing less
+                for f in released[s]:
                     waiting[f] -= 1
                     if not waiting[f]:
-                        push(heap, key[f])
-        return [s for s in slots if s is not None]
+                        push(heap, rank[f])
+        return cast(list[Slot], slots)  # every task is placed
 
 
 def _reserve(client: _Client, capacity: Mapping[str, float]) -> tuple[set[int], dict[str, float]]:
@@ -280,15 +272,16 @@ def _fill(lane: list[float], release: float, duration: float) -> tuple[float, fl
     j -= j & 1  # the start of the first interval that ends after `release`
     at, left, begin, start = release, duration, -1, release
     while left > _EPS:  # the gap before lane[j], then the next, ...
-        gap_end = lane[j] if j < len(lane) else math.inf
-        if gap_end - at > _EPS:
-            take = min(left, gap_end - at)
+        gap = (lane[j] if j < len(lane) else math.inf) - at
+        if gap > _EPS:
+            take = gap if gap < left else left
             if begin < 0:
                 begin, start = j, at
             left -= take
             at += take
         if left > _EPS:  # the gap is full: the work goes on after the interval that closes it
-            at = max(at, lane[j + 1])
+            if lane[j + 1] > at:
+                at = lane[j + 1]
             j += 2
     # every gap from `begin` to `j` but the last is now full; the work joins the intervals it touches
     joins_before = begin > 0 and start <= lane[begin - 1] + _EPS

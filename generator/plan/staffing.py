@@ -35,10 +35,9 @@ def staffing(roles: Sequence[Role], facts: Mapping[str, object]) -> Staffing:
     """The people behind each role and who covers for whom; a `team` with nobody in it must be
     refused before this (the facts check does)."""
     people = _given(roles, facts) if any(k.startswith("team.") for k in facts) else _derived(roles, facts)
-    order = {r.id: n for n, r in enumerate(roles)}
-    fallback = max(people, key=lambda r: (people[r], -order[r]))
+    fallback = max(people, key=people.__getitem__)  # the most people; the first such role, as `people` is in role order
     covers = {r.id: r.covered_by for r in roles}
-    owner = {role.id: _cover(covers, role.id, people, fallback) for role in roles}
+    owner = {role: role if role in people else _cover(covers, role, people, fallback) for role in covers}
     share = facts.get("plan_share", DEFAULT_SHARE)
     return Staffing(people, owner, float(share) if isinstance(share, int | float) else DEFAULT_SHARE)
 
@@ -56,8 +55,11 @@ def _derived(roles: Sequence[Role], facts: Mapping[str, object]) -> dict[str, in
     size = facts.get("team_size", 1)
     size = size if isinstance(size, int) and size > 0 else 1
     industry = facts.get("industry")
-    people = {r.id: 1 + (size - r.staffed_from(industry)) // PEOPLE_STEP for r in roles
-              if size >= r.staffed_from(industry)}
+    people = {}
+    for role in roles:
+        start = role.staffed_from(industry)
+        if size >= start:
+            people[role.id] = 1 + (size - start) // PEOPLE_STEP
     return people or {roles[0].id: 1}
 
 
