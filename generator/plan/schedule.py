@@ -211,8 +211,10 @@ class _Client:
                 if finish[x] > bar:
                     ready, held = finish[x], x
                     bar = ready + _EPS
-            floor = release_long if horizon[n] == 2 else 0.0
-            release = ready if ready > floor else floor
+            if ready < release_long and horizon[n] == 2:  # long-horizon work waits for the release instead
+                release, held = release_long, -1
+            else:
+                release = ready
             # a recurring task's first occurrence is placed like one-off work; the rest is its steady load
             lane = lanes[owner[n]]
             if not lane or lane[-1] <= release + _EPS:  # the owner is free from `release` on: the common case
@@ -221,13 +223,16 @@ class _Client:
                     lane[-1] = end
                 else:
                     lane += (start, end)
+            elif lane[-2] <= release + _EPS:  # busy at `release`, free once its last work ends: the next case
+                start = lane[-1]
+                lane[-1] = end = start + duration[n]
             else:
                 start, end = _fill(lane, release, duration[n])
             first = floor_of(start + _EPS)  # a day with any of the task's work in it is one of its days
             due = ceil_of(end - _EPS) - 1
             if due < first:
                 due = first
-            held_by = index[last[held]] if held >= 0 and ready >= floor else None
+            held_by = index[last[held]] if held >= 0 else None
             slots[index[n]] = new_tuple(Slot, (first, due, held_by, start > release + _EPS))
             finish[n] = done = end if end > due else float(due)
             s = step_node[n]
@@ -249,11 +254,12 @@ class _Client:
 def _reserve(client: _Client, capacity: Mapping[str, float]) -> tuple[set[int], dict[str, float]]:
     """Which recurring tasks get a steady share of their owner's time (most urgent first),
     and the time per working day each owner has left for one-off work."""
-    net, owner = client.net, client.owner
+    net, owner, urgency = client.net, client.owner, client.urgency
     reserved = dict.fromkeys(capacity, 0.0)
     sustained: set[int] = set()
-    recurring = sorted((client.urgency[n], net.horizon[n], net.hint[n], n) for n in client.chosen if net.period[n])
-    for *_, n in recurring:
+    recurring = sorted([(urgency[n], net.horizon[n], net.hint[n], n) for n in filter(net.period.__getitem__,
+                                                                                     client.chosen)])
+    for _, _, _, n in recurring:
         rate = net.effort[n] / net.period[n]
         room = capacity.get(owner[n], 0.0) * MAX_RECURRING_SHARE
         if reserved.get(owner[n], 0.0) + rate <= room + _EPS:
