@@ -197,7 +197,9 @@ class _Client:
         lanes: dict[str, list[float]] = {o: [] for o in once}  # per owner: busy time, see `_fill`
         slots: list[Slot | None] = [None] * len(chosen)
         by_rank = self._urgency_order()
-        rank = {n: r for r, n in enumerate(by_rank)}
+        rank = [0] * len(index)  # per chosen task: its place in `by_rank`
+        for r, n in enumerate(by_rank):
+            rank[n] = r
         heap = [rank[n] for n in chosen if not waiting[n]]  # the ready tasks' ranks
         heapq.heapify(heap)
         pop, push, new_tuple, floor_of, ceil_of = heapq.heappop, heapq.heappush, tuple.__new__, math.floor, math.ceil
