@@ -3,9 +3,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import sys
+from collections.abc import Callable, Mapping
 from dataclasses import field
-from typing import Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from generator.core.records import record
 
@@ -298,9 +299,56 @@ class KB:
     phase_by_id: Mapping[str, Phase] = field(init=False, repr=False, compare=False)
     template_by_id: Mapping[str, Template] = field(init=False, repr=False, compare=False)
 
+    if not TYPE_CHECKING:  # for mypy a KB has its fields only, so a misspelt one is still caught
+
+        def __getattr__(self, name: str) -> Any:
+            # Python asks only for what the object does not hold: a KB read from the cache without its
+            # DEFERRED part (see deferred()) reads it now, whatever is asked for first.
+            if name.startswith("__") or "_rest" not in self.__dict__:
+                raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+            _complete(self)
+            return getattr(self, name)
+
+    def __getstate__(self) -> dict[str, Any]:
+        _complete(self)  # pickled or copied whole, as it was before the cache split it
+        return self.__dict__
+
     def counts(self) -> dict[str, int]:
         return {
             "phases": len(self.phases), "steps": len(self.steps), "items": len(self.items),
             "roles": len(self.roles), "kpis": len(self.kpis), "glossary": len(self.glossary),
             "templates": len(self.templates), "facts": len(self.facts),
         }
+
+
+# What a plan from the cache never reads of the KB (its template holds what it needs of the phases,
+# steps and items), and the most of it: some 40% of the cached playbook's unpickling.
+DEFERRED = ("phases", "step_by_id", "item_by_id", "phase_by_id")
+Split = tuple[tuple[str, ...], dict[str, Any], dict[str, Any]]
+
+
+def split(kb: KB) -> Split:
+    """A KB's state in two parts: what it holds in order, all but DEFERRED, and DEFERRED."""
+    state = kb.__getstate__()
+    return (tuple(state), {k: v for k, v in state.items() if k not in DEFERRED},
+            {k: v for k, v in state.items() if k in DEFERRED})
+
+
+def deferred(order: tuple[str, ...], now: Mapping[str, Any], rest: Callable[[], Mapping[str, Any]]) -> KB:
+    """The KB split() cut up, with its DEFERRED part read by `rest()` when something first asks for
+    an attribute it lacks, compares, hashes, prints, copies or pickles it."""
+    kb = KB.__new__(KB)
+    kb.__dict__.update((sys.intern(name), value) for name, value in now.items())  # as unpickling an object does
+    kb.__dict__["_rest"] = (order, rest)
+    return kb
+
+
+def _complete(kb: KB) -> None:
+    state = kb.__dict__
+    if "_rest" not in state:
+        return
+    order, rest = state["_rest"]
+    more = rest()
+    whole = {sys.intern(name): state[name] if name in state else more[name] for name in order}  # as made
+    state.clear()
+    state.update(whole)

@@ -18,16 +18,19 @@ import functools
 import gc
 import hashlib
 import hmac
+import io
 import os
 import stat
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TypeVar, cast
 
 try:  # the C unpickler that pickle.loads is: the pickle module around it takes a cache hit ~1 ms to import
+    from _pickle import Unpickler as _Unpickler
     from _pickle import loads as _loads
 except ImportError:  # a Python without the C accelerator
+    from pickle import Unpickler as _Unpickler
     from pickle import loads as _loads
 
 import generator
@@ -35,7 +38,7 @@ from generator.kb.documents import YAML_SUFFIXES, walk
 
 T = TypeVar("T")
 # Bump when what is cached changes shape, so old entries are never read as new ones.
-FORMAT = 6
+FORMAT = 7
 PACKAGE = Path(generator.__file__).parent
 CODE_SUFFIXES = (".py", ".json")
 
@@ -237,19 +240,26 @@ def _verified(blob: bytes, path: Path, secret: bytes) -> bytes | None:
     return payload if hmac.compare_digest(blob[len(MAGIC):header], _tag(secret, path, payload)) else None
 
 
-def _load(path: Path, secret: bytes) -> object:
-    """The value stored at `path`, or _MISS; an entry that cannot be trusted or loaded is deleted."""
+def _payload(path: Path, secret: bytes) -> bytes | None:
+    """The verified bytes stored at `path`, or None; an entry that cannot be trusted is deleted."""
     try:
         with open(path, "rb") as handle:
             blob = handle.read(MAX_BYTES + 1)
     except OSError:
-        return _MISS
+        return None
     payload = _verified(blob, path, secret)
     if payload is None:
         _discard(path)
+    return payload
+
+
+def _load(path: Path, secret: bytes, read: Callable[[bytes, Path], T]) -> T | object:
+    """What `read` makes of the entry at `path`, or _MISS; an entry that cannot be trusted or loaded is deleted."""
+    payload = _payload(path, secret)
+    if payload is None:
         return _MISS
     try:
-        value = unpickled(payload)
+        value = read(payload, path)
     except Exception:
         # Signed by us, so not foreign: classes renamed by an upgrade of a dependency, or memory
         # running out, can still fail it in any way. Whatever the cause, building again is right.
@@ -260,14 +270,39 @@ def _load(path: Path, secret: bytes) -> object:
     return value
 
 
-def unpickled(payload: bytes) -> object:
-    """The value pickled in `payload`, read with the garbage collector paused: unpickling a playbook
-    makes some hundred thousand objects, none of them garbage, and the collections they would
-    trigger on the way about double the time it takes."""
+def _value(payload: bytes, path: Path) -> object:
+    return unpickled(payload)
+
+
+def _parts(payload: bytes, path: Path) -> Iterator[object]:
+    """The parts of a stream _pickled_parts wrote, each unpickled when next() asks for it. The count
+    is read now, so an entry of another shape is a miss; a later part that fails to load deletes the
+    entry (the next run builds it again) and raises."""
+    unpickler = _Unpickler(io.BytesIO(payload))
+    count = unpickled(unpickler.load)
+    if not isinstance(count, int):
+        raise TypeError("not an entry of parts")
+
+    def read() -> Iterator[object]:
+        for _ in range(count):
+            try:
+                part = unpickled(unpickler.load)
+            except Exception:
+                _discard(path)
+                raise
+            yield part
+
+    return read()
+
+
+def unpickled(payload: bytes | Callable[[], object]) -> object:
+    """The value pickled in `payload` (or what calling it unpickles), read with the garbage collector
+    paused: unpickling a playbook makes some hundred thousand objects, none of them garbage, and the
+    collections they would trigger on the way about double the time it takes."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _loads(payload)
+        return payload() if callable(payload) else _loads(payload)
     finally:
         if was_enabled:
             gc.enable()
@@ -297,11 +332,29 @@ def _prune(folder: Path) -> None:
             _discard(path)
 
 
-def _store(path: Path, secret: bytes, value: object) -> None:
+def _pickled(value: object) -> bytes:
     import pickle  # only a miss writes
 
+    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _pickled_parts(parts: Sequence[object]) -> bytes:
+    """The parts as one stream (their count, then each): one pickler, so an object two parts share
+    is written once and read back as one object, as if they were pickled together."""
+    import pickle
+
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    for part in (len(parts), *parts):
+        pickler.dump(part)
+    return buffer.getvalue()
+
+
+def _store(path: Path, secret: bytes, value: T, pickled: Callable[[T], bytes]) -> None:
+    import pickle
+
     try:
-        payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        payload = pickled(value)
     except (pickle.PicklingError, TypeError, AttributeError, RecursionError):
         return  # the caller still gets its value; the cold-path test notices a cache that never stores
     blob = MAGIC + _tag(secret, path, payload) + payload
@@ -317,6 +370,19 @@ def _store(path: Path, secret: bytes, value: object) -> None:
 def cached(key: Callable[[], str], build: Callable[[], T]) -> T:
     """The value stored under `key()`, else `build()`, stored (best effort) only if `key()` is the same
     after building: a file saved during the build must not be filed under the key of its old content."""
+    found = _cached(key, build, _value, _pickled)
+    return cast(T, found)
+
+
+def cached_parts(key: Callable[[], str], build: Callable[[], Sequence[object]]) -> Iterator[object]:
+    """As cached(), for a value in parts that next() hands out in order: a part nobody asks for is
+    never unpickled. Parts share objects as the value built did."""
+    found = _cached(key, build, _parts, _pickled_parts)
+    return iter(found) if isinstance(found, Sequence) else cast(Iterator[object], found)
+
+
+def _cached(key: Callable[[], str], build: Callable[[], T], read: Callable[[bytes, Path], object],
+            pickled: Callable[[T], bytes]) -> object:
     if os.environ.get("OPSBOOK_NO_CACHE"):
         return build()
     before = key()
@@ -325,10 +391,10 @@ def cached(key: Callable[[], str], build: Callable[[], T]) -> T:
     if secret is None:
         return build()
     path = _entry_path(folder, before)
-    found = _load(path, secret)
+    found = _load(path, secret, read)
     if found is not _MISS:
-        return cast(T, found)
+        return found
     value = build()
     if key() == before:
-        _store(path, secret, value)
+        _store(path, secret, value, pickled)
     return value

@@ -7,13 +7,13 @@ from collections.abc import Sequence
 from dataclasses import field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from generator.core.errors import OpsbookError
 from generator.core.records import record
 from generator.facts.client import LANGS, ClientFacts
-from generator.kb.model import KB
-from generator.plan.cache import cached, fingerprint
+from generator.kb.model import KB, deferred, split
+from generator.plan.cache import cached_parts, fingerprint
 from generator.plan.model import Plan
 from generator.plan.planner import Catalogue, Template, build_plan, catalogue, template
 from generator.rules.backends import RulesEngine, make_engine
@@ -23,8 +23,9 @@ from generator.rules.ruleset import RuleSet
 if TYPE_CHECKING:
     from generator.rules.durable.program import Program
 
-    # What the cache keeps of a validated playbook: the engine is started from the compiled program.
-    Validated = tuple[KB, RuleSet, Program, dict[str, Template]]
+    # What the cache keeps of a validated playbook, as two parts: what a plan needs (the KB but its
+    # DEFERRED part, in kb/model.py; the engine is started from the compiled program), then that part.
+    Needed = tuple[tuple[tuple[str, ...], dict[str, object]], RuleSet, Program, dict[str, Template]]
 
 
 @record
@@ -63,7 +64,7 @@ def load_kb(kb_dir: Path) -> KB:
     return result.kb
 
 
-def _validated(kb_dir: Path, rules_dir: Path, overlays: Sequence[Path]) -> Validated:
+def _validated(kb_dir: Path, rules_dir: Path, overlays: Sequence[Path]) -> tuple[Needed, dict[str, object]]:
     from generator.rules.layers import load_ruleset
 
     kb = load_kb(kb_dir)
@@ -73,13 +74,15 @@ def _validated(kb_dir: Path, rules_dir: Path, overlays: Sequence[Path]) -> Valid
     # The templates are cached with the rest: working one out takes a cold plan about 3 ms, reading
     # it from the cache about a fifth of that (its texts are the KB's own strings, stored once).
     templates = {lang: template(kb, ruleset, lang) for lang in LANGS}
-    return kb, ruleset, compile_rules(ruleset.rules), templates
+    order, now, rest = split(kb)
+    return ((order, now), ruleset, compile_rules(ruleset.rules), templates), rest
 
 
 def load_playbook(kb_dir: Path, rules_dir: Path, overlays: Sequence[Path] = ()) -> Playbook:
     """Validate and load everything a plan needs; raise OpsbookError with every problem.
     A playbook validated before, with the same files, comes from the cache."""
     folders = [kb_dir, rules_dir, *overlays]
-    kb, ruleset, program, templates = cached(lambda: fingerprint(folders),
-                                             lambda: _validated(kb_dir, rules_dir, overlays))
+    parts = cached_parts(lambda: fingerprint(folders), lambda: _validated(kb_dir, rules_dir, overlays))
+    (order, now), ruleset, program, templates = cast("Needed", next(parts))
+    kb = deferred(order, now, lambda: cast("dict[str, object]", next(parts)))
     return Playbook(kb, ruleset, make_engine(ruleset.rules, program), dict(templates))
