@@ -259,8 +259,8 @@ def _reserve(client: _Client, capacity: Mapping[str, float]) -> tuple[set[int], 
     net, owner, urgency = client.net, client.owner, client.urgency
     reserved = dict.fromkeys(capacity, 0.0)
     sustained: set[int] = set()
-    recurring = sorted([(urgency[n], net.horizon[n], net.hint[n], n) for n in filter(net.period.__getitem__,
-                                                                                     client.chosen)])
+    recurs = filter(net.period.__getitem__, client.chosen)  # the chosen tasks with a period
+    recurring = sorted([(urgency[n], net.horizon[n], net.hint[n], n) for n in recurs])
     for _, _, _, n in recurring:
         rate = net.effort[n] / net.period[n]
         room = capacity.get(owner[n], 0.0) * MAX_RECURRING_SHARE
