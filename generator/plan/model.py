@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import cached_property
 from typing import NamedTuple
 
@@ -22,10 +22,9 @@ DEFAULT_PRIORITY = "medium"
 Matched = Match
 
 
-# A dataclass, not a record (generator/core/records.py): one is made per fired rule for every client,
-# where the generated __init__ is faster than the shared one.
-@dataclass(frozen=True)
-class Reason:
+# A named tuple, not a record (generator/core/records.py): one is made per fired rule for every client,
+# where its __init__ is faster than the shared one; and it is defined in a tenth of a frozen dataclass's time.
+class Reason(NamedTuple):
     """A rule that put an item in the plan (or raised its priority)."""
 
     rule: str

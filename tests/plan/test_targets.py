@@ -95,7 +95,7 @@ def test_guards_and_presence_tests_set_no_target(playbook) -> None:
     reason = first.because[0]
     matched = (Match("kpis.nps", "not lt", 20, 35), Match("kpis.csat", "exists", True, 0.9),
                Match("kpis.nps", "eq", 35, 35), Match("kpis.csat", "lt", True, 0.9))
-    guarded = first._replace(because=(dataclasses.replace(reason, matched=matched),))
+    guarded = first._replace(because=(reason._replace(matched=matched),))
     other = dataclasses.replace(plan, items=(guarded, *plan.items[1:]))
     assert set(by_kpi(other)) == {"complaint_rate"}
 

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from generator.core.errors import OpsbookError, Problem
 
@@ -46,8 +45,9 @@ def rule_problem(location: tuple[str, int, int] | None, message: str) -> Problem
     return Problem(path, line, col, message)
 
 
-@dataclass(frozen=True, slots=True)
-class Match:
+# Named tuples: made per client (per fired rule and per condition that held), and defining one costs a
+# cold plan a tenth of what a frozen dataclass with slots did (about 0.6 ms each), which also makes them slower.
+class Match(NamedTuple):
     """One leaf condition, with the client's actual value (None when the fact is absent).
 
     A leaf reached under an odd number of `not`s has its op prefixed with "not ".
@@ -59,8 +59,7 @@ class Match:
     actual: object
 
 
-@dataclass(frozen=True, slots=True)
-class Firing:
+class Firing(NamedTuple):
     """A rule that fired, with the leaves of its condition that matched."""
 
     rule: str
@@ -68,8 +67,7 @@ class Firing:
     matched: tuple[Match, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Evaluation:
+class Evaluation(NamedTuple):
     """Fired rules in rule definition order; derived facts sorted by name."""
 
     fired: tuple[Firing, ...]
