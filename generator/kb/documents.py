@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import field
@@ -90,6 +89,8 @@ def load_all(paths: Iterable[Path], root: Path) -> tuple[list[Document], list[Pr
 
 def digest(files: Iterable[tuple[Path, Path]]) -> str:
     """The digest of files, each given with the folder it was found in: name and content, in order."""
+    import hashlib  # it loads OpenSSL (2-4 ms): only validating needs it, not a plan from the cache
+
     sha = hashlib.sha256()
     for path, root in files:
         shown = shown_path(path)

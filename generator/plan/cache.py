@@ -6,8 +6,8 @@ It must never answer with a stale or foreign value:
   format, the working directory and every input YAML file (real path and content, symlinks
   followed), and is taken again after a build so a file saved meanwhile is not filed under the key
   of its old content;
-- entries are signed with a per-user secret and only unpickled once the signature verifies, so a
-  damaged or planted entry is deleted and rebuilt, and never runs code;
+- entries are signed with a per-user secret (keyed BLAKE2b, a MAC by design) and only unpickled once
+  the signature verifies, so a damaged or planted entry is deleted and rebuilt, and never runs code;
 - the folder is capped, least recently used entries going first.
 """
 
@@ -16,8 +16,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import gc
-import hashlib
-import hmac
 import io
 import os
 import stat
@@ -25,6 +23,13 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TypeVar, cast
+
+try:  # BLAKE2 and compare_digest without OpenSSL, which hashlib and hmac load: 2-4 ms of a cold plan
+    from _blake2 import blake2b
+    from _operator import _compare_digest as compare_digest
+except ImportError:  # a Python built without them
+    from hashlib import blake2b
+    from hmac import compare_digest  # type: ignore[no-redef]  # the same function, typed apart
 
 try:  # the C unpickler that pickle.loads is: the pickle module around it takes a cache hit ~1 ms to import
     from _pickle import Unpickler as _Unpickler
@@ -45,7 +50,7 @@ CODE_SUFFIXES = (".py", ".json")
 SECRET_FILE = "secret.key"
 SECRET_BYTES = 32
 MAGIC = b"opsbook-cache\n"
-TAG_BYTES = hashlib.sha256().digest_size
+TAG_BYTES = DIGEST_BYTES = 32
 ENTRY_SUFFIX = ".entry"
 TEMP_PREFIX = ".tmp-"
 LEGACY_PATTERN = ("playbook-", ".pickle")  # entries of earlier versions, never read again
@@ -63,7 +68,7 @@ def cache_dir() -> Path:
     return Path(base)
 
 
-def _put(sha: hashlib._Hash, *parts: bytes) -> None:
+def _put(sha: blake2b, *parts: bytes) -> None:
     # Length-prefixed, so no two different sequences of parts hash the same.
     for part in parts:
         sha.update(len(part).to_bytes(8, "big"))
@@ -74,7 +79,10 @@ def _file_digest(path: str) -> bytes:
     # Streamed: an input file can be huge by mistake, and the loader refuses it only after this.
     try:
         with open(path, "rb") as handle:
-            return hashlib.file_digest(handle, "sha256").digest()
+            sha = blake2b(digest_size=DIGEST_BYTES)
+            while chunk := handle.read(1 << 16):
+                sha.update(chunk)
+            return sha.digest()
     except OSError as exc:
         return f"unreadable: {exc.errno}".encode()  # the loader reports it; the key just has to differ
 
@@ -86,12 +94,12 @@ def package_digest(root: Path) -> str:
     cached bytecode as current while its source keeps its size and (whole-second) modification time,
     so this is as strict as what decides which code runs, and stat()ing the ~170 files takes about a
     third of the time reading them whole did (some 2 ms of a cold plan)."""
-    sha = hashlib.sha256()
+    sha = blake2b(digest_size=DIGEST_BYTES)
     _stamp_folder(sha, str(root), len(str(root)))
     return sha.hexdigest()
 
 
-def _stamp_folder(sha: hashlib._Hash, folder: str, top: int) -> None:
+def _stamp_folder(sha: blake2b, folder: str, top: int) -> None:
     for entry in sorted(_entries(folder), key=lambda e: e.name):
         try:
             if entry.is_dir(follow_symlinks=False):
@@ -112,7 +120,7 @@ def _entries(folder: str) -> list[os.DirEntry[str]]:
         return []
 
 
-def _hash_yaml(sha: hashlib._Hash, entry: os.DirEntry[str], real_folder: str) -> None:
+def _hash_yaml(sha: blake2b, entry: os.DirEntry[str], real_folder: str) -> None:
     try:
         regular = entry.is_file()
         linked = entry.is_symlink()
@@ -125,7 +133,7 @@ def _hash_yaml(sha: hashlib._Hash, entry: os.DirEntry[str], real_folder: str) ->
     _put(sha, os.fsencode(entry.name), os.fsencode(real), _file_digest(entry.path))
 
 
-def _hash_inputs(sha: hashlib._Hash, top: Path) -> None:
+def _hash_inputs(sha: blake2b, top: Path) -> None:
     if os.path.isfile(top):
         _put(sha, b"file", os.fsencode(os.path.realpath(top)), _file_digest(str(top)))
         return
@@ -140,7 +148,7 @@ def fingerprint(folders: Sequence[Path]) -> str:
     """A digest of everything loading `folders` depends on: the package's code and schemas, the cache
     format, the working directory (problems show paths relative to it), each folder as given and as
     resolved, and every YAML file below it by real path and content."""
-    sha = hashlib.sha256()
+    sha = blake2b(digest_size=DIGEST_BYTES)
     _put(sha, str(FORMAT).encode(), package_digest(PACKAGE).encode(), os.getcwdb())
     for folder in folders:
         _put(sha, b"input", os.fsencode(folder), os.fsencode(os.path.realpath(folder)))
@@ -222,12 +230,12 @@ def _secret(folder: Path) -> bytes | None:
 
 
 def _entry_path(folder: Path, key: str) -> Path:
-    return folder / (hashlib.sha256(f"{FORMAT}|{key}".encode()).hexdigest() + ENTRY_SUFFIX)
+    return folder / (blake2b(f"{FORMAT}|{key}".encode(), digest_size=DIGEST_BYTES).hexdigest() + ENTRY_SUFFIX)
 
 
 def _tag(secret: bytes, path: Path, payload: bytes) -> bytes:
     # The entry's name is signed too, so a valid entry copied under another key is refused.
-    mac = hmac.new(secret, path.name.encode() + b"\0", hashlib.sha256)
+    mac = blake2b(path.name.encode() + b"\0", key=secret, digest_size=TAG_BYTES)
     mac.update(payload)
     return mac.digest()
 
@@ -237,7 +245,7 @@ def _verified(blob: bytes, path: Path, secret: bytes) -> bytes | None:
     if len(blob) <= header or not blob.startswith(MAGIC):
         return None
     payload = blob[header:]
-    return payload if hmac.compare_digest(blob[len(MAGIC):header], _tag(secret, path, payload)) else None
+    return payload if compare_digest(blob[len(MAGIC):header], _tag(secret, path, payload)) else None
 
 
 def _payload(path: Path, secret: bytes) -> bytes | None:

@@ -19,6 +19,8 @@ from generator.plan import cache
 from generator.plan.cache import cached, fingerprint
 from generator.plan.playbook import Playbook, load_playbook
 
+PACKAGE_ROOT = Path(__file__).parents[2]
+
 
 @pytest.fixture
 def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
@@ -391,3 +393,16 @@ def test_loading_an_entry_leaves_the_garbage_collector_as_it_found_it(folder: Pa
     finally:
         gc.enable()
     assert COLLECTOR_SEEN == [False]  # paused while the entry was read
+
+
+def test_reading_an_entry_loads_no_openssl(tmp_path: Path) -> None:
+    """The key, the entry's name and its signature are BLAKE2 digests from Python's own module: hashlib
+    and hmac load OpenSSL, 2-4 ms of a cold plan. Only writing an entry may import them."""
+    probe = ("import sys; from generator.plan.cache import cached, fingerprint; from pathlib import Path; "
+             "value = cached(lambda: fingerprint([Path('kb')]), lambda: 'built'); "
+             "print(value, sorted({'hashlib', '_hashlib', 'hmac'} & set(sys.modules)))")
+    env = {**os.environ, "OPSBOOK_CACHE": str(tmp_path)}
+    env.pop("OPSBOOK_NO_CACHE", None)
+    runs = [subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=PACKAGE_ROOT,
+                           env=env).stdout for _ in range(2)]
+    assert runs[1] == "built []\n", runs
