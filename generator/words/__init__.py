@@ -2,9 +2,9 @@
 
 Keys are namespaced by where the words are used: `plan.title` (the plan renderers),
 `interview.intro`, `page.glossary` (the site's pages), `priority.critical`... `{name}` fields
-are filled in by the code that shows them. The catalogues are plain dict literals, so
-importing them costs next to nothing; tests/words checks that both hold the same keys, that
-no value is empty and that both name the same `{fields}`.
+are filled in by the code that shows them. The catalogues are plain dict literals, each imported
+when its language is first asked for (a JSON plan may need neither); tests/words checks that
+both hold the same keys, that no value is empty and that both name the same `{fields}`.
 
 Data brings its own words (the KB's titles, a rule's title); what people type (answers such
 as `是` or `yes`) is read by the modules that parse it, not listed here.
@@ -12,23 +12,25 @@ as `是` or `yes`) is read by the modules that parse it, not listed here.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Mapping
 from functools import cache
 
-from generator.words import en, zh
-
 LANGS = ("zh", "en")
-CATALOGUES: dict[str, dict[str, str]] = {"zh": zh.WORDS, "en": en.WORDS}
 
 
+@cache
 def words(lang: str) -> Mapping[str, str]:
-    """The whole catalogue of `lang`, keyed `namespace.key`."""
-    return CATALOGUES[lang]
+    """The whole catalogue of `lang`, keyed `namespace.key` (a KeyError for a language there is none of)."""
+    if lang not in LANGS:
+        raise KeyError(lang)
+    catalogue: dict[str, str] = importlib.import_module(f"generator.words.{lang}").WORDS
+    return catalogue
 
 
 def word(lang: str, key: str) -> str:
     """The word `key` (`plan.title`) in `lang`."""
-    return CATALOGUES[lang][key]
+    return words(lang)[key]
 
 
 @cache
@@ -41,7 +43,7 @@ def section(lang: str, namespace: str) -> dict[str, str]:
 @cache
 def _sections(lang: str) -> dict[str, dict[str, str]]:
     grouped: dict[str, dict[str, str]] = {}
-    for key, text in CATALOGUES[lang].items():
+    for key, text in words(lang).items():
         namespace, _, rest = key.partition(".")
         grouped.setdefault(namespace, {})[rest] = text
     return grouped
