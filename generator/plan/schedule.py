@@ -156,12 +156,12 @@ class _Client:
             urgency[n], horizon[n] = u, h
             count = 0
             for x in waits[n]:
-                if u < urgency[x]:
-                    urgency[x] = u
-                if h < horizon[x]:
-                    horizon[x] = h
-                if members[x]:
+                if members[x]:  # a node without chosen tasks neither waits nor passes anything on
                     count += 1
+                    if u < urgency[x]:
+                        urgency[x] = u
+                    if h < horizon[x]:
+                        horizon[x] = h
             waiting[n] = count
 
     def add_tails(self, once: Mapping[str, float]) -> None:
