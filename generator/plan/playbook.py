@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import field
 from functools import cached_property
 from pathlib import Path
@@ -23,9 +23,10 @@ from generator.rules.ruleset import RuleSet
 if TYPE_CHECKING:
     from generator.rules.durable.program import Program
 
-    # What the cache keeps of a validated playbook, as two parts: what a plan needs (the KB but its
-    # DEFERRED part, in kb/model.py; the engine is started from the compiled program), then that part.
-    Needed = tuple[tuple[tuple[str, ...], dict[str, object]], RuleSet, Program, dict[str, Template]]
+    # What the cache keeps of a validated playbook, in parts read as they are needed: the KB but its
+    # DEFERRED part (kb/model.py), the rules and their compiled program (the engine starts from it);
+    # then the plan template of each language in LANGS; then the KB's DEFERRED part.
+    Needed = tuple[tuple[tuple[str, ...], dict[str, object]], RuleSet, Program]
 
 
 @record
@@ -36,6 +37,8 @@ class Playbook:
     ruleset: RuleSet
     engine: RulesEngine
     templates: dict[str, Template] = field(default_factory=dict, compare=False, repr=False)
+    # The template of a language in LANGS when the cache holds it (load_playbook), read when first asked for.
+    stored: Callable[[str], Template] | None = field(default=None, compare=False, repr=False)
 
     @cached_property
     def catalogue(self) -> Catalogue:
@@ -47,7 +50,8 @@ class Playbook:
 
     def template(self, lang: str) -> Template:
         if lang not in self.templates:
-            self.templates[lang] = template(self.kb, self.ruleset, lang)
+            stored = self.stored if lang in LANGS else None
+            self.templates[lang] = stored(lang) if stored is not None else template(self.kb, self.ruleset, lang)
         return self.templates[lang]
 
     def plan(self, facts: ClientFacts, lang: str = "zh", start: dt.date | None = None) -> Plan:
@@ -64,7 +68,7 @@ def load_kb(kb_dir: Path) -> KB:
     return result.kb
 
 
-def _validated(kb_dir: Path, rules_dir: Path, overlays: Sequence[Path]) -> tuple[Needed, dict[str, object]]:
+def _validated(kb_dir: Path, rules_dir: Path, overlays: Sequence[Path]) -> tuple[object, ...]:
     from generator.rules.layers import load_ruleset
 
     kb = load_kb(kb_dir)
@@ -73,9 +77,9 @@ def _validated(kb_dir: Path, rules_dir: Path, overlays: Sequence[Path]) -> tuple
 
     # The templates are cached with the rest: working one out takes a cold plan about 3 ms, reading
     # it from the cache about a fifth of that (its texts are the KB's own strings, stored once).
-    templates = {lang: template(kb, ruleset, lang) for lang in LANGS}
+    templates = [template(kb, ruleset, lang) for lang in LANGS]
     order, now, rest = split(kb)
-    return ((order, now), ruleset, compile_rules(ruleset.rules), templates), rest
+    return ((order, now), ruleset, compile_rules(ruleset.rules)), *templates, rest
 
 
 def load_playbook(kb_dir: Path, rules_dir: Path, overlays: Sequence[Path] = ()) -> Playbook:
@@ -83,6 +87,27 @@ def load_playbook(kb_dir: Path, rules_dir: Path, overlays: Sequence[Path] = ()) 
     A playbook validated before, with the same files, comes from the cache."""
     folders = [kb_dir, rules_dir, *overlays]
     parts = cached_parts(lambda: fingerprint(folders), lambda: _validated(kb_dir, rules_dir, overlays))
-    (order, now), ruleset, program, templates = cast("Needed", next(parts))
-    kb = deferred(order, now, lambda: cast("dict[str, object]", next(parts)))
-    return Playbook(kb, ruleset, make_engine(ruleset.rules, program), dict(templates))
+    (order, now), ruleset, program = cast("Needed", next(parts))
+    stored = _Stored(parts)
+    kb = deferred(order, now, stored.rest)
+    return Playbook(kb, ruleset, make_engine(ruleset.rules, program), {}, stored.template)
+
+
+class _Stored:
+    """The parts of a playbook's cache entry after the first, read in order as they are first asked
+    for: a Chinese plan never reads the English template, and no plan reads the KB's DEFERRED part."""
+
+    def __init__(self, parts: Iterator[object]) -> None:
+        self._parts = parts
+        self._read: list[object] = []
+
+    def _part(self, index: int) -> object:
+        while len(self._read) <= index:
+            self._read.append(next(self._parts))
+        return self._read[index]
+
+    def template(self, lang: str) -> Template:
+        return cast(Template, self._part(LANGS.index(lang)))
+
+    def rest(self) -> dict[str, object]:
+        return cast("dict[str, object]", self._part(len(LANGS)))

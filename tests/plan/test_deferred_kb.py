@@ -1,6 +1,6 @@
 """A playbook from the cache leaves most of its KB (phases, steps, items) unread until something asks
 for it: a plan never does, as its template holds what it needs, and unpickling that part was about 40%
-of reading the cached playbook."""
+of reading the cached playbook. The template of a language is read when a plan in it is made."""
 
 from __future__ import annotations
 
@@ -75,7 +75,11 @@ def test_a_plan_from_the_cache_never_reads_the_deferred_part(tmp_path: Path, mon
     facts = load_facts(ROOT / "examples" / "coffee-chain.yaml", cached.kb)
     text = RENDERERS[fmt].render(cached.plan(facts), View(GROUPINGS[0], None))
     assert "_rest" in vars(cached.kb), f"a {fmt} plan read the deferred part of the KB"
+    read = vars(getattr(cached.stored, "__self__"))["_read"]
+    assert len(read) == 1 and list(cached.templates) == ["zh"], "a Chinese plan read the English template"
     assert text == RENDERERS[fmt].render(built.plan(facts), View(GROUPINGS[0], None))
+    english = RENDERERS[fmt].render(cached.plan(facts, "en"), View(GROUPINGS[0], None))
+    assert english == RENDERERS[fmt].render(built.plan(facts, "en"), View(GROUPINGS[0], None)) != text
     assert cached.kb == fresh and set(DEFERRED) <= set(vars(cached.kb))
     # the site's plan builder pickles these: the same bytes, whether the playbook came from the cache or not
     assert pickle.dumps((cached.kb, cached.ruleset)) == pickle.dumps((built.kb, built.ruleset))
