@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import fcntl
 import io
 import os
 import re
@@ -121,6 +120,8 @@ def _folder_lock(target: Path) -> Iterator[None]:
 
 
 def _lock(fd: int, shown: str) -> None:
+    import fcntl  # only writing a file locks its folder: a plan to standard output does not import it
+
     deadline = time.monotonic() + LOCK_SECONDS
     while True:
         try:
