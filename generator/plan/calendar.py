@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-import hashlib
 import importlib.util
 import os
 from collections.abc import Sequence
 from functools import cache
 from typing import Any
+
+from generator.plan.cache import blake2b, cached
 
 DEFAULT_COUNTRY = "CN"
 _YEARS_AHEAD = 4  # a plan's calendar is made this many years at a time
@@ -29,8 +30,6 @@ def _working_days(country: str, first_year: int) -> tuple[int, ...]:
     """Date ordinals of the working days in `_YEARS_AHEAD` years from `first_year`, from the
     playbook cache where it has them: importing the holidays library costs a cold plan more
     than everything else it does after loading."""
-    from generator.plan.cache import cached
-
     days = cached(lambda: _calendar_key(country, first_year), lambda: _count_working_days(country, first_year))
     return tuple(days)
 
@@ -45,7 +44,7 @@ def _calendar_key(country: str, first_year: int) -> str:
         info = os.stat(version) if os.path.exists(version) else os.stat(spec.origin)
         stamp = f"{spec.origin}|{info.st_size}|{info.st_mtime_ns}"
     text = f"calendar|{country}|{first_year}|{_YEARS_AHEAD}|{stamp}"
-    return hashlib.sha256(text.encode()).hexdigest()
+    return blake2b(text.encode()).hexdigest()
 
 
 def _count_working_days(country: str, first_year: int) -> tuple[int, ...]:

@@ -10,11 +10,10 @@ item positions and the schedule (`generator.plan.schedule`) of the chosen items.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from typing import NamedTuple
 
+from generator.core.records import record
 from generator.facts.client import ClientFacts
 from generator.kb.model import HORIZONS, KB, Item, Role
 from generator.plan.calendar import DEFAULT_COUNTRY, WorkCalendar
@@ -43,7 +42,7 @@ _DEFAULT_RANK = PRIORITY_RANK[DEFAULT_PRIORITY]
 _NONE = len(_RANKS)  # "no rule gave a priority"
 
 
-@dataclass(frozen=True)
+@record
 class Catalogue:
     """The checklist items a plan can hold, in playbook order, and how steps expand."""
 
@@ -67,7 +66,7 @@ def catalogue(kb: KB, extra: Iterable[Item]) -> Catalogue:
     return Catalogue(items, by_step)
 
 
-@dataclass(frozen=True)
+@record
 class RulePlan:
     """A rule's effect on the plan, as item positions."""
 
@@ -77,7 +76,7 @@ class RulePlan:
     rank: int
 
 
-@dataclass(frozen=True)
+@record
 class Template:
     lang: str
     infos: tuple[ItemInfo, ...]
@@ -120,6 +119,8 @@ def template(kb: KB, ruleset: RuleSet, lang: str) -> Template:
     rules = {r.id: RulePlan(r.title_en if lang == "en" else r.title_zh, positions(r.then.include),
                             positions(r.then.exclude), PRIORITY_RANK[r.then.priority] if r.then.priority else _NONE)
              for r in ruleset.rules}
+    import hashlib  # only a playbook the cache does not hold gets here
+
     digest = "sha256:" + hashlib.sha256(f"{kb.digest}|{ruleset.digest}".encode()).hexdigest()
     step_of, step_waits = _step_waits(kb, items)
     net = network(tuple(i.effort for i in items), tuple(HORIZONS.index(kb.step_by_id[i.step].horizon) for i in items),

@@ -28,8 +28,9 @@ import bisect
 import heapq
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import NamedTuple, cast
+
+from generator.core.records import record
 
 MAX_RECURRING_SHARE = 0.5  # recurring work may take at most this share of an owner's time
 _EPS = 1e-9
@@ -43,7 +44,7 @@ class Slot(NamedTuple):
     waited: bool  # the owner's other work pushed the start later than its predecessors allowed
 
 
-@dataclass(frozen=True)
+@record
 class Schedule:
     slots: tuple[Slot, ...]  # per chosen task, in the order given
     urgency: tuple[int, ...]  # effective rank per chosen task, after inheritance
@@ -51,7 +52,7 @@ class Schedule:
     once_capacity: Mapping[str, float]  # per owner: person-days per working day left for one-off work
 
 
-@dataclass(frozen=True)
+@record
 class Network:
     """Every task a plan can hold, by position, and what waits for what: the same for every
     client. A task waits for the tasks in `preds` and for every chosen task of each step in

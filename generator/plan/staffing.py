@@ -12,15 +12,15 @@ nobody. Each person gives `plan_share` of their working time to plan work.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 
+from generator.core.records import record
 from generator.kb.model import Role
 
 DEFAULT_SHARE = 0.5  # half of a working day for plan work; the rest runs the business
 PEOPLE_STEP = 40  # beyond its first person, a role gains one person per this many staff
 
 
-@dataclass(frozen=True)
+@record
 class Staffing:
     people: Mapping[str, int]  # role -> people doing its work (staffed roles only)
     owner: Mapping[str, str]  # KB role -> the role that really does its work
