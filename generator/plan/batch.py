@@ -114,7 +114,8 @@ class Encoder:
             if not deps or all(d in chosen for d in deps):
                 after = self.all_deps[n]
             else:
-                after = _dumps([tpl.infos[d].id for d in deps if d in chosen])
+                waits = decision.timing.result.waits.get(n, deps)  # through items of its step left out
+                after = _dumps([tpl.infos[d].id for d in waits if d in chosen])
             parts.append(f"[{self.ids[n]},{self.ranks[rank.get(n, DEFAULT_RANK)]},{self._day(start_of[n])},"
                          f"{self._day(due[n])},{owners[decision.owner[n]]},{after},"
                          f"{self._rule_list(tuple(r.rule for r in because))}]")

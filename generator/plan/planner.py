@@ -217,9 +217,10 @@ def build_plan(tpl: Template, ruleset: RuleSet, evaluation: Evaluation, facts: C
         return dates.get(ordinal) or dates.setdefault(ordinal, dt.date.fromordinal(ordinal))
 
     infos, deps, timing = tpl.infos, tpl.deps, decision.timing
+    waits = timing.result.waits  # through items of their step the plan leaves out
     items = []
     for task, n in enumerate(decision.chosen):
-        after = tuple(infos[d].id for d in deps[n] if d in chosen) if deps[n] else ()
+        after = tuple(infos[d].id for d in waits.get(n, deps[n]) if d in chosen) if deps[n] else ()
         slot = timing.result.slots[task]
         held = infos[timing.positions[slot.held_by]].id if slot.held_by is not None else None
         owner = decision.owner[n]

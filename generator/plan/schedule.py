@@ -17,7 +17,9 @@ its due date the working day its work ends.
 
 What does not depend on the client is worked out once per playbook: a `Network` of every
 task a plan can hold, what waits for what, and an order with everything a task waits for
-first. Tasks and steps are numbered together as nodes (a task by its position, a step
+first. The items of one step are a procedure: where a client's plan leaves one out, a task
+that waits for it waits instead for what it waits for (one left out in another step is
+simply not waited for). Tasks and steps are numbered together as nodes (a task by its position, a step
 after the last task), so that what a task waits for is one list of nodes. `schedule` then
 works on the positions of one client's chosen tasks.
 """
@@ -50,6 +52,8 @@ class Schedule:
     urgency: tuple[int, ...]  # effective rank per chosen task, after inheritance
     sustained: frozenset[int]  # recurring tasks (chosen indices) whose steady load fits the owner's time
     once_capacity: Mapping[str, float]  # per owner: person-days per working day left for one-off work
+    # per chosen task (position) that waits through left-out tasks of its step: the chosen ones it waits for
+    waits: Mapping[int, tuple[int, ...]]
 
 
 @record
@@ -72,6 +76,7 @@ class Network:
     step_node: tuple[int, ...]  # per task: its step's node
     waits: tuple[tuple[int, ...], ...]  # per task: the nodes it waits for, its `preds` then its `after`
     released: tuple[tuple[int, ...], ...]  # per node: the tasks that wait for it (`followers`, then `waiters`)
+    procedure: tuple[tuple[int, int], ...]  # (task, pred) for every pred in the task's own step
 
 
 def network(effort: Sequence[float], horizon: Sequence[int], hint: Sequence[int], period: Sequence[int],
@@ -100,9 +105,10 @@ def network(effort: Sequence[float], horizon: Sequence[int], hint: Sequence[int]
         order += [n for n in range(size) if waiting[n]]
     released = tuple(map(tuple, followers + waiters))
     waits = tuple((*preds[n], *(size + g for g in others[n])) for n in range(size))
+    procedure = tuple((n, p) for n in range(size) for p in preds[n] if step[p] == step[n])
     return Network(tuple(effort), tuple(horizon), tuple(hint), tuple(period), tuple(step),
                    tuple(map(tuple, preds)), tuple(others), released[:size], released[size:], tuple(order),
-                   tuple(size + g for g in step), waits, released)
+                   tuple(size + g for g in step), waits, released, procedure)
 
 
 def schedule(net: Network, chosen: Sequence[int], rank: Sequence[int], owner: Sequence[str],
@@ -115,7 +121,7 @@ def schedule(net: Network, chosen: Sequence[int], rank: Sequence[int], owner: Se
     slots = client.place(once, float(long_release))
     index = client.index
     return Schedule(tuple(slots), tuple(map(client.urgency.__getitem__, chosen)),
-                    frozenset(index[n] for n in sustained), once)
+                    frozenset(index[n] for n in sustained), once, client.bridged)
 
 
 class _Client:
@@ -137,18 +143,49 @@ class _Client:
             members[n] = 1
             members[step_node[n]] += 1
         self.index, self.owner, self.urgency, self.members = index, owners, urgency, members
+        self.waits: Sequence[tuple[int, ...]] = net.waits
+        self.released: Sequence[tuple[int, ...]] = net.released
+        self.bridged = self._bridge()
         self.order = [n for n in net.order if index[n] >= 0]
         self.horizon = [*net.horizon, *[_NOTHING_WAITS] * (nodes - size)]
         self.tail = [0.0] * nodes
         self.duration = [0.0] * size  # working days of one occurrence at the owner's pace (set with the tails)
         self._inherit()
 
+    def _bridge(self) -> dict[int, tuple[int, ...]]:
+        """Per chosen task that waits for a left-out task of its own step: the chosen tasks it
+        waits for, through that one (and so on). `waits` and `released` are the network's own
+        lists, copied where some task's differ."""
+        net, index = self.net, self.index
+        bridged: dict[int, tuple[int, ...]] = {}
+        for n in sorted({n for n, p in net.procedure if index[p] < 0 and index[n] >= 0}):
+            found: list[int] = []
+            pending, seen = list(reversed(net.preds[n])), {n}
+            while pending:
+                p = pending.pop()
+                if p not in seen:
+                    seen.add(p)
+                    if index[p] >= 0:
+                        found.append(p)
+                    elif net.step[p] == net.step[n]:
+                        pending.extend(reversed(net.preds[p]))
+            bridged[n] = tuple(found)
+        if bridged:
+            waits, released = list(net.waits), list(net.released)
+            for n, through in bridged.items():
+                waits[n] = (*through, *waits[n][len(net.preds[n]):])  # then the steps it waits for
+                for p in through:
+                    if p not in net.preds[n]:
+                        released[p] = (*released[p], n)
+            self.waits, self.released = waits, released
+        return bridged
+
     def _inherit(self) -> None:
         """Rank and horizon raised to those of everything that waits for a task (directly or
         through its step): whatever waits for a task comes later in the order. On the way, per
         task: how many of the nodes it waits for have chosen tasks (0 for a task not chosen)."""
         urgency, horizon, members, step_node, waits = \
-            self.urgency, self.horizon, self.members, self.net.step_node, self.net.waits
+            self.urgency, self.horizon, self.members, self.net.step_node, self.waits
         self.waiting = waiting = [0] * len(self.index)
         for n in reversed(self.order):
             s = step_node[n]
@@ -170,7 +207,7 @@ class _Client:
         days at its owners' pace. Among equally urgent tasks the one holding up most work goes
         first (the critical-path rule), which brings the whole plan in sooner."""
         tail, duration, owner, effort = self.tail, self.duration, self.owner, self.net.effort
-        step_node, waits = self.net.step_node, self.net.waits
+        step_node, waits = self.net.step_node, self.waits
         for n in reversed(self.order):
             s = step_node[n]
             duration[n] = effort[n] / once[owner[n]]
@@ -190,7 +227,7 @@ class _Client:
         once everything it waits for is finished; a step is finished with its last task."""
         net, index, chosen, owner, duration, horizon = \
             self.net, self.index, self.chosen, self.owner, self.duration, self.horizon
-        step_node, waits, released = net.step_node, net.waits, net.released
+        step_node, waits, released = net.step_node, self.waits, self.released
         waiting = self.waiting  # a task is ready at 0; one that is not chosen never gets there
         unplaced = self.members.copy()  # per step node: chosen tasks not placed yet
         finish = [0.0] * len(unplaced)  # per node; a task not chosen or not placed finishes at 0

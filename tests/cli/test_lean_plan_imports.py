@@ -26,8 +26,10 @@ print(json.dumps([code, sorted(sys.modules), collections[before:], [default, gc.
 """
 # Standard library modules the plan path used to import at start: temp files, tree deletion, signals,
 # fuzzy matching are for crashes, folder swaps and mistakes; the pickle module for writing the cache
-# (reading it needs only the C unpickler); file locks for writing a file (the plan goes to standard output).
-STDLIB = {"tempfile", "shutil", "secrets", "signal", "difflib", "bz2", "lzma", "pickle", "fcntl", "hashlib", "_hashlib", "hmac"}
+# (reading it needs only the C unpickler); file locks for writing a file (the plan goes to standard output);
+# hashlib and hmac, which load OpenSSL, for working out what the cache does not hold.
+STDLIB = {"tempfile", "shutil", "secrets", "signal", "difflib", "bz2", "lzma", "pickle", "fcntl",
+          "hashlib", "_hashlib", "hmac"}
 # The validator, the rules compiler and the other formats' writers (and their libraries).
 OURS = {"generator.kb.validate", "generator.rules.durable.compiler", "generator.rules.durable.splitting",
         "generator.rules.layers", "generator.render.markdown", "generator.render.jsonplan",
