@@ -89,12 +89,12 @@ class Task(NamedTuple):
 
 
 def _tasks(net: Network, chosen: Sequence[int], rank: Sequence[int], owner: Sequence[str],
-           waits: Mapping[int, tuple[int, ...]]) -> tuple[Task, ...]:
-    """The chosen tasks, each waiting for the chosen tasks the scheduler had it wait for (`waits`:
-    through left-out tasks of its step)."""
+           bridged: Mapping[int, tuple[int, ...]]) -> tuple[Task, ...]:
+    """The chosen tasks, each waiting for the chosen tasks the scheduler had it wait for
+    (`Schedule.bridged`: through left-out tasks of its step)."""
     index = {n: t for t, n in enumerate(chosen)}
     return tuple(Task(net.effort[n], owner[t], rank[t], net.horizon[n],
-                      tuple(index[p] for p in waits.get(n, net.preds[n]) if p in index), net.step[n], net.after[n])
+                      tuple(index[p] for p in bridged.get(n, net.preds[n]) if p in index), net.step[n], net.after[n])
                  for t, n in enumerate(chosen))
 
 
@@ -172,7 +172,7 @@ def _scheduled(playbook: Playbook, tpl: Template, facts: ClientFacts) -> tuple[S
                capacity: Mapping[str, float], long_release: int = 0) -> Schedule:
         began = time.perf_counter()
         result = schedule(net, chosen, rank, owner, capacity, long_release)
-        calls.append((_tasks(net, chosen, rank, owner, result.waits), long_release, time.perf_counter() - began))
+        calls.append((_tasks(net, chosen, rank, owner, result.bridged), long_release, time.perf_counter() - began))
         return result
 
     with mock.patch.object(planner, "schedule", caught):

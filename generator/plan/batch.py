@@ -30,7 +30,7 @@ from generator.core.errors import OpsbookError, Problem, file_kind, hides_a_bug
 from generator.facts.client import LATEST_DATE, ClientFacts, facts_from_document, plan_lang, unique_keys
 from generator.kb.loader import MAX_BYTES, Document, parse_yaml
 from generator.plan.model import DEFAULT_PRIORITY, PRIORITY_RANK, Plan, Reason
-from generator.plan.planner import Decision, Template, decide
+from generator.plan.planner import Decision, Template, decide, inputs
 from generator.plan.playbook import Playbook, load_playbook
 from generator.rules.meaning.results import FactError, RuleError
 
@@ -114,8 +114,7 @@ class Encoder:
             if not deps or all(d in chosen for d in deps):
                 after = self.all_deps[n]
             else:
-                waits = decision.timing.result.waits.get(n, deps)  # through items of its step left out
-                after = _dumps([tpl.infos[d].id for d in waits if d in chosen])
+                after = _dumps([tpl.infos[d].id for d in inputs(tpl, decision.timing, chosen, n)])
             parts.append(f"[{self.ids[n]},{self.ranks[rank.get(n, DEFAULT_RANK)]},{self._day(start_of[n])},"
                          f"{self._day(due[n])},{owners[decision.owner[n]]},{after},"
                          f"{self._rule_list(tuple(r.rule for r in because))}]")

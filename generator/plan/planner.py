@@ -10,7 +10,7 @@ item positions and the schedule (`generator.plan.schedule`) of the chosen items.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Container, Iterable, Mapping
 from typing import NamedTuple
 
 from generator.core.records import record
@@ -202,6 +202,13 @@ def _schedule(tpl: Template, chosen: tuple[int, ...], rank: Mapping[int, int], f
     return Timing(staff, country, calendar, result, chosen, late, calendar.ordinal(day_90))
 
 
+def inputs(tpl: Template, timing: Timing, chosen: Container[int], n: int) -> tuple[int, ...]:
+    """The positions in the plan that item `n` waits for: its dependencies in the plan or, where
+    the plan leaves out one of its step's items, what that one waits for (as the schedule bound it)."""
+    bridged = timing.result.bridged
+    return bridged[n] if n in bridged else tuple(d for d in tpl.deps[n] if d in chosen)
+
+
 def priority_of(decision: Decision, n: int) -> str:
     return _RANKS[decision.rank.get(n, _DEFAULT_RANK)]
 
@@ -217,10 +224,9 @@ def build_plan(tpl: Template, ruleset: RuleSet, evaluation: Evaluation, facts: C
         return dates.get(ordinal) or dates.setdefault(ordinal, dt.date.fromordinal(ordinal))
 
     infos, deps, timing = tpl.infos, tpl.deps, decision.timing
-    waits = timing.result.waits  # through items of their step the plan leaves out
     items = []
     for task, n in enumerate(decision.chosen):
-        after = tuple(infos[d].id for d in waits.get(n, deps[n]) if d in chosen) if deps[n] else ()
+        after = tuple(infos[d].id for d in inputs(tpl, timing, chosen, n)) if deps[n] else ()
         slot = timing.result.slots[task]
         held = infos[timing.positions[slot.held_by]].id if slot.held_by is not None else None
         owner = decision.owner[n]

@@ -53,7 +53,7 @@ class Schedule:
     sustained: frozenset[int]  # recurring tasks (chosen indices) whose steady load fits the owner's time
     once_capacity: Mapping[str, float]  # per owner: person-days per working day left for one-off work
     # per chosen task (position) that waits through left-out tasks of its step: the chosen ones it waits for
-    waits: Mapping[int, tuple[int, ...]]
+    bridged: Mapping[int, tuple[int, ...]]
 
 
 @record

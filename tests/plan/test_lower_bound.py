@@ -43,7 +43,7 @@ def case_of(project: dict[str, Any]) -> taskjuggler.Case:
     net = project["net"]
     chosen = tuple(range(len(net.step)))
     result = schedule(net, chosen, project["rank"], project["owner"], project["capacity"], project["release"])
-    tasks = taskjuggler._tasks(net, chosen, project["rank"], project["owner"], result.waits)
+    tasks = taskjuggler._tasks(net, chosen, project["rank"], project["owner"], result.bridged)
     preds = taskjuggler._predecessors(tasks)
     return taskjuggler.Case("generated", tasks, preds, result, None, project["release"],  # type: ignore[arg-type]
                             taskjuggler._inherited(tasks, preds), 0.0)

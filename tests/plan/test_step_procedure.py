@@ -25,7 +25,7 @@ def test_a_skipped_item_keeps_the_order_of_the_items_around_it() -> None:
     assert c.start >= a.due and c.held_by == 0  # c waits for a, through b of its own step
     assert d.held_by is None  # d, in another step, waited for b itself, not for what b waits for
     assert result.urgency[0] == 0  # a is as urgent as what waits for it through b
-    assert result.waits == {2: (0,)}
+    assert result.bridged == {2: (0,)}
 
 
 def test_a_shipped_plan_skipping_a_step_item_keeps_the_procedure(playbook: Any) -> None:
