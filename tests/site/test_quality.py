@@ -84,6 +84,8 @@ def test_diagrams_stay_legible_on_a_phone(phone: Tab, path: str) -> None:
         page.wait_for_timeout(300)
         phone.screenshot("diagram-phone-full-screen.png")
         dialog.get_by_role("button").last.click()
+        # the browser fires `close` as a task after the click, and the page removes the dialog then
+        page.locator("dialog.opsbook-zoom").wait_for(state="detached", timeout=5000)
         assert page.locator("dialog.opsbook-zoom").count() == 0
     phone.assert_offline_and_clean()
 
