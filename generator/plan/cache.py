@@ -3,11 +3,13 @@ jsonschema) when nothing changed.
 
 It must never answer with a stale or foreign value:
 - the key covers the package's own code and schemas (by size and modification time), the cache
-  format, the working directory and every input YAML file (real path and content, symlinks
-  followed), and is taken again after a build so a file saved meanwhile is not filed under the key
-  of its old content;
-- entries are signed with a per-user secret (keyed BLAKE2b, a MAC by design) and only unpickled once
-  the signature verifies, so a damaged or planted entry is deleted and rebuilt, and never runs code;
+  format, the Python that runs (an entry may hold code marshalled in its bytecode format), the
+  working directory and every input YAML file (real path and content, symlinks followed), and
+  what else the caller says the value depends on, and is taken again after a build so a file
+  saved meanwhile is not filed under the key of its old content;
+- entries are signed with a per-user secret (keyed BLAKE2b, a MAC by design) and only unpickled (and
+  the rule code one may hold only loaded) once the signature verifies, so a damaged or planted
+  entry is deleted and rebuilt, and never runs code;
 - the folder is capped, least recently used entries going first.
 """
 
@@ -19,8 +21,10 @@ import gc
 import io
 import os
 import stat
+import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
+from importlib.util import MAGIC_NUMBER
 from pathlib import Path
 from typing import TypeVar, cast
 
@@ -43,7 +47,7 @@ from generator.kb.documents import YAML_SUFFIXES, walk
 
 T = TypeVar("T")
 # Bump when what is cached changes shape, so old entries are never read as new ones.
-FORMAT = 7
+FORMAT = 8
 PACKAGE = Path(generator.__file__).parent
 CODE_SUFFIXES = (".py", ".json")
 
@@ -144,12 +148,21 @@ def _hash_inputs(sha: blake2b, top: Path) -> None:
                 _hash_yaml(sha, entry, real)
 
 
-def fingerprint(folders: Sequence[Path]) -> str:
+def python_identity() -> bytes:
+    """The Python running, as far as a cached value can depend on it: its implementation and
+    version (the cache tag, as `cpython-311`) and its bytecode magic number, which changes with
+    the format of marshalled code."""
+    return f"{sys.implementation.name} {sys.implementation.cache_tag}".encode() + b" " + MAGIC_NUMBER
+
+
+def fingerprint(folders: Sequence[Path], *depends: str) -> str:
     """A digest of everything loading `folders` depends on: the package's code and schemas, the cache
-    format, the working directory (problems show paths relative to it), each folder as given and as
+    format, the Python running, the working directory (problems show paths relative to it), what
+    `depends` names (the rules engine the value is compiled for), each folder as given and as
     resolved, and every YAML file below it by real path and content."""
     sha = blake2b(digest_size=DIGEST_BYTES)
-    _put(sha, str(FORMAT).encode(), package_digest(PACKAGE).encode(), os.getcwdb())
+    _put(sha, str(FORMAT).encode(), package_digest(PACKAGE).encode(), python_identity(), os.getcwdb())
+    _put(sha, str(len(depends)).encode(), *(part.encode() for part in depends))
     for folder in folders:
         _put(sha, b"input", os.fsencode(folder), os.fsencode(os.path.realpath(folder)))
         _hash_inputs(sha, folder)

@@ -16,17 +16,19 @@ from generator.kb.model import KB, deferred, split
 from generator.plan.cache import cached_parts, fingerprint
 from generator.plan.model import Plan
 from generator.plan.planner import Catalogue, Template, build_plan, catalogue, template
-from generator.rules.backends import RulesEngine, make_engine
+from generator.rules.backends import RulesEngine, chosen, compile_for, make_engine
 from generator.rules.meaning.results import Evaluation
 from generator.rules.ruleset import RuleSet
 
 if TYPE_CHECKING:
     from generator.rules.durable.program import Program
+    from generator.rules.python.level_functions import Compiled
 
     # What the cache keeps of a validated playbook, in parts read as they are needed: the KB but its
-    # DEFERRED part (kb/model.py), the rules and their compiled program (the engine starts from it);
-    # then the plan template of each language in LANGS; then the KB's DEFERRED part.
-    Needed = tuple[tuple[tuple[str, ...], dict[str, object]], RuleSet, Program]
+    # DEFERRED part (kb/model.py), the rules and their compilation for the engine the entry is for
+    # (durable's program, or the pure-Python back end's code; the engine starts from it); then the
+    # plan template of each language in LANGS; then the KB's DEFERRED part.
+    Needed = tuple[tuple[tuple[str, ...], dict[str, object]], RuleSet, Program | Compiled]
 
 
 @record
@@ -68,29 +70,28 @@ def load_kb(kb_dir: Path) -> KB:
     return result.kb
 
 
-def _validated(kb_dir: Path, rules_dir: Path, overlays: Sequence[Path]) -> tuple[object, ...]:
+def _validated(kb_dir: Path, rules_dir: Path, overlays: Sequence[Path], engine: str) -> tuple[object, ...]:
     from generator.rules.layers import load_ruleset
 
     kb = load_kb(kb_dir)
     ruleset = load_ruleset(rules_dir, kb, overlays)
-    from generator.rules.durable.compiler import compile_rules
-
     # The templates are cached with the rest: working one out takes a cold plan about 3 ms, reading
     # it from the cache about a fifth of that (its texts are the KB's own strings, stored once).
     templates = [template(kb, ruleset, lang) for lang in LANGS]
     order, now, rest = split(kb)
-    return ((order, now), ruleset, compile_rules(ruleset.rules)), *templates, rest
+    return ((order, now), ruleset, compile_for(ruleset.rules, engine)), *templates, rest
 
 
 def load_playbook(kb_dir: Path, rules_dir: Path, overlays: Sequence[Path] = ()) -> Playbook:
     """Validate and load everything a plan needs; raise OpsbookError with every problem.
     A playbook validated before, with the same files, comes from the cache."""
     folders = [kb_dir, rules_dir, *overlays]
-    parts = cached_parts(lambda: fingerprint(folders), lambda: _validated(kb_dir, rules_dir, overlays))
-    (order, now), ruleset, program = cast("Needed", next(parts))
+    engine = chosen()  # an entry holds the rules compiled for one engine: each engine has its own
+    parts = cached_parts(lambda: fingerprint(folders, engine), lambda: _validated(kb_dir, rules_dir, overlays, engine))
+    (order, now), ruleset, compiled = cast("Needed", next(parts))
     stored = _Stored(parts)
     kb = deferred(order, now, stored.rest)
-    return Playbook(kb, ruleset, make_engine(ruleset.rules, program), {}, stored.template)
+    return Playbook(kb, ruleset, make_engine(ruleset.rules, compiled, engine), {}, stored.template)
 
 
 class _Stored:

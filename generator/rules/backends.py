@@ -20,6 +20,7 @@ from generator.rules.model import Rule
 
 if TYPE_CHECKING:
     from generator.rules.durable.program import Program
+    from generator.rules.python.level_functions import Compiled
 
 VARIABLE = "OPSBOOK_ENGINE"
 NAMES = ("durable", "python")
@@ -65,13 +66,29 @@ def chosen(name: str | None = None) -> str:
     return wanted
 
 
-def make_engine(rules: Sequence[Rule], program: Program | None = None, name: str | None = None) -> RulesEngine:
-    """A ready engine for these rules; `program`, the durable compilation made before (e.g.
-    cached), spares the durable back end compiling them again."""
+def compile_for(rules: Sequence[Rule], name: str | None = None) -> Program | Compiled:
+    """What make_engine starts back end `name` (else the chosen one) from, compiled ahead so that a
+    cache can keep it: durable's program, or the pure-Python back end's code. Durable's compiler runs
+    either way, so the rules it refuses (beyond its limits) are refused whichever engine plans."""
+    from generator.rules.durable.compiler import compile_rules
+
+    program = compile_rules(rules)
+    if chosen(name) == "durable":
+        return program
+    from generator.rules.python import level_functions
+
+    return level_functions.compile_rules(rules, tuple(level.level for level in program.levels))
+
+
+def make_engine(rules: Sequence[Rule], compiled: Program | Compiled | None = None,
+                name: str | None = None) -> RulesEngine:
+    """A ready engine for these rules; `compiled`, what compile_for made before (e.g. cached),
+    spares the back end compiling them again."""
     if chosen(name) == "python":
-        from generator.rules.python.level_functions import PythonEngine
+        from generator.rules.python.level_functions import Compiled, PythonEngine
 
-        return PythonEngine(rules)
+        return PythonEngine(rules, compiled if isinstance(compiled, Compiled) else None)
     from generator.rules.durable.engine import Engine
+    from generator.rules.durable.program import Program
 
-    return Engine(rules, program=program)
+    return Engine(rules, program=compiled if isinstance(compiled, Program) else None)
