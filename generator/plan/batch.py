@@ -16,6 +16,7 @@ import gc
 import itertools
 import json
 import multiprocessing
+import operator
 import os
 import signal
 import stat
@@ -69,70 +70,104 @@ def _record(line: int, facts: ClientFacts, start: dt.date, tpl: Template, layers
             "items": items, "excluded": excluded}
 
 
+_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
 def _dumps(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return _JSON.encode(value)
+
+
+class _Texts(dict[Any, str]):
+    """A table of JSON texts filled as keys are first asked for: `texts[key]` costs a lookup."""
+
+    def __init__(self, text: Callable[[Any], str]) -> None:
+        super().__init__()
+        self.text = text
+
+    def __missing__(self, key: Any) -> str:
+        text = self[key] = self.text(key)
+        return text
+
+
+def _day_text(ordinal: int) -> str:
+    return f'"{dt.date.fromordinal(ordinal).isoformat()}"'
+
+
+def _rule_list_text(rules: tuple[str, ...]) -> str:
+    return _dumps(list(rules))
+
+
+_RULE = operator.itemgetter(0)  # Reason.rule
+DEFAULT_RANK = PRIORITY_RANK[DEFAULT_PRIORITY]
 
 
 class Encoder:
     """Writes batch records as JSON text directly: one client's record is mostly the same
-    few hundred item IDs, dates and rule lists, so their JSON is made once and reused."""
+    few hundred item IDs, dates and rule lists, so their JSON is made once per playbook and
+    reused; what is the client's own (facts, derived facts, the facts each rule matched) is
+    encoded in one call."""
 
     def __init__(self, tpl: Template) -> None:
         self.tpl = tpl
-        self.ids = tuple(_dumps(info.id) for info in tpl.infos)
+        self.opens = tuple(f"[{_dumps(info.id)}," for info in tpl.infos)  # each item's start, to its ID
         self.all_deps = tuple(_dumps([tpl.infos[d].id for d in deps]) for deps in tpl.deps)
-        self.ranks = {rank: _dumps(name) for rank, name in enumerate(PRIORITY_RANK)}
+        self.ranks = tuple(_dumps(name) for name in PRIORITY_RANK)  # rank -> its name's JSON
         self.owners = {role: _dumps(role) for role in tpl.role_titles}
-        self.days: dict[int, str] = {}
-        self.rule_lists: dict[tuple[str, ...], str] = {}
+        self.days = _Texts(_day_text)  # date ordinal -> JSON text
+        self.rule_lists = _Texts(_rule_list_text)  # rule IDs -> JSON list
+        self.waits = _Texts(lambda positions: _dumps([tpl.infos[d].id for d in positions]))  # -> JSON list of IDs
+        self.heads: dict[tuple[str, ...], str] = {}
 
-    def _day(self, ordinal: int) -> str:
-        day = self.days.get(ordinal)
-        if day is None:
-            day = self.days[ordinal] = _dumps(dt.date.fromordinal(ordinal).isoformat())
-        return day
-
-    def _rule_list(self, rules: tuple[str, ...]) -> str:
-        text = self.rule_lists.get(rules)
-        if text is None:
-            text = self.rule_lists[rules] = _dumps(list(rules))
-        return text
+    def _head(self, layers: Sequence[str]) -> str:
+        """What follows the client's start date: the same for every client of a playbook."""
+        key = tuple(layers)
+        head = self.heads.get(key)
+        if head is None:
+            head = self.heads[key] = (f',"lang":{_dumps(self.tpl.lang)},"layers":{_dumps(key)},'
+                                      f'"kb_digest":{_dumps(self.tpl.digest)},')
+        return head
 
     def record(self, line: int, layers: Sequence[str], decision: Decision, facts: ClientFacts,
                derived: dict[str, object], start: dt.date) -> str:
-        """The JSON of `compact(...)`, the same text `json.dumps` would write, made faster."""
-        tpl, chosen, start_of, due, rank = self.tpl, set(decision.chosen), decision.start, decision.due, decision.rank
-        owners = self.owners
-        reasons: dict[str, Reason] = {}
-        parts = []
+        """The client's record as JSON text: what `json.dumps` (compact, not ASCII-escaped) writes
+        for the record `compact_from_plan` makes of the client's whole plan."""
+        items, used = self._items(decision)
+        dropped = sorted(decision.because.keys() & decision.excluded.keys())
+        body = _dumps({"facts": dict(facts.values), "derived": derived,
+                       "rules": _rules_of(decision, used, dropped)})
+        excluded = [[self.tpl.infos[n].id, list(map(_RULE, decision.excluded[n]))] for n in dropped]
+        return "".join(('{"format":"', FORMAT, '","line":', str(line), ',"client":', _dumps(facts.name),
+                        ',"start_date":', self.days[start.toordinal()], self._head(layers), body[1:-1],
+                        ',"items":[', ",".join(items), '],"excluded":', _dumps(excluded), "}"))
+
+    def _items(self, decision: Decision) -> tuple[list[str], list[tuple[str, ...]]]:
+        """Each chosen item's JSON list, and the IDs of the rules behind it."""
+        tpl, because, start_of, due, owner, rank = (self.tpl, decision.because, decision.start, decision.due,
+                                                    decision.owner, decision.rank)
+        opens, all_deps, deps, ranks, days, owners = (self.opens, self.all_deps, tpl.deps, self.ranks, self.days,
+                                                      self.owners)
+        rule_lists, waits, chosen = self.rule_lists, self.waits, set(decision.chosen)
+        items, used = [], []
         for n in decision.chosen:
-            because = decision.because[n]
-            for reason in because:
-                if reason.rule not in reasons:
-                    reasons[reason.rule] = reason
-            deps = tpl.deps[n]
-            if not deps or all(d in chosen for d in deps):
-                after = self.all_deps[n]
-            else:
-                after = _dumps([tpl.infos[d].id for d in inputs(tpl, decision.timing, chosen, n)])
-            parts.append(f"[{self.ids[n]},{self.ranks[rank.get(n, DEFAULT_RANK)]},{self._day(start_of[n])},"
-                         f"{self._day(due[n])},{owners[decision.owner[n]]},{after},"
-                         f"{self._rule_list(tuple(r.rule for r in because))}]")
-        excluded = []
-        for n in sorted(decision.because.keys() & decision.excluded.keys()):
-            for reason in decision.excluded[n]:
-                reasons.setdefault(reason.rule, reason)
-            excluded.append([tpl.infos[n].id, [r.rule for r in decision.excluded[n]]])
-        head = _record(line, facts, start, tpl, layers, derived, [], excluded, list(reasons.values()))
-        head["items"] = _PLACEHOLDER
-        # Only item IDs and rule IDs follow `items`, so its placeholder is the last one,
-        # whatever the client's name says.
-        before, _, after = _dumps(head).rpartition(_dumps(_PLACEHOLDER))
-        return before + "[" + ",".join(parts) + "]" + after
+            rules = tuple(map(_RULE, because[n]))
+            used.append(rules)
+            # an item waits for all its dependencies unless the plan leaves one out
+            after = all_deps[n] if chosen.issuperset(deps[n]) else waits[inputs(tpl, decision.timing, chosen, n)]
+            items.append(f"{opens[n]}{ranks[rank.get(n, DEFAULT_RANK)]},{days[start_of[n]]},{days[due[n]]},"
+                         f"{owners[owner[n]]},{after},{rule_lists[rules]}]")
+        return items, used
 
 
-_PLACEHOLDER = "@items@"
-DEFAULT_RANK = PRIORITY_RANK[DEFAULT_PRIORITY]
+def _rules_of(decision: Decision, used: list[tuple[str, ...]], dropped: list[int]) -> dict[str, Any]:
+    """The record's `rules`: each rule behind a chosen item, then behind a left-out one, in the
+    order first met, with its layer and the facts it matched (Match tuples write as JSON lists)."""
+    # rule IDs are unique and each rule fires once: all items a rule put in hold the same Reason
+    chosen_reasons = itertools.chain.from_iterable(map(decision.because.__getitem__, decision.chosen))
+    reasons = dict(zip(itertools.chain.from_iterable(used), chosen_reasons, strict=True))
+    for n in dropped:
+        for reason in decision.excluded[n]:
+            reasons.setdefault(reason.rule, reason)
+    return {rule: {"layer": r.layer, "matched": r.matched} for rule, r in reasons.items()}
 
 
 def compact(line: int, tpl: Template, layers: Sequence[str], decision: Decision, facts: ClientFacts,
