@@ -15,10 +15,8 @@ from generator.cli.common import DATE, default_kb, default_rules, playbook_folde
 from generator.cli.help import LANG_HELP, examples
 from generator.cli.progress import Counter, counter
 from generator.kb.documents import shown_path
-from generator.plan.batch import LATEST_START, Job, LineResult, count_lines, iter_lines, run_batch
+from generator.plan.batch import LATEST_START, Job, Piece, count_lines, iter_lines, run_pieces
 from generator.words import LANGS
-
-PIECE = 1 << 20  # bytes of output gathered before a write
 
 
 @click.command(epilog=examples("opsbook batch clients.jsonl -o plans.jsonl",
@@ -68,7 +66,7 @@ def run(batch: Path, output: Path | None, jobs: int, full: bool, lang: str | Non
     job = Job(kb_dir, rules_dir, tuple(overlays), lang, start, full, shown)
     tally = Tally()
     with counter("planning", total) as progress:
-        _write(output, _pieces(run_batch(job, iter_lines(batch, shown), jobs, progress.advance), tally, progress),
+        _write(output, _pieces(run_pieces(job, iter_lines(batch, shown), jobs, progress.advance), tally, progress),
                replace)
     click.echo(f"planned {total - tally.bad} of {total} clients"
                + (f"; {tally.bad} lines have problems" if tally.bad else ""), err=True)
@@ -88,28 +86,15 @@ class Tally:
     crashes: list[str] = field(default_factory=list)
 
 
-def _pieces(results: Iterable[LineResult], tally: Tally, progress: Counter) -> Iterator[bytes]:
-    """The output in pieces of about PIECE bytes, each line's problems reported as it comes."""
-    texts: list[str] = []
-    size = 0
-    for result in results:
-        texts.append(result.text)
-        size += len(result.text)
-        if result.problems:
-            tally.bad += 1
-            for problem in result.problems:
+def _pieces(pieces: Iterable[Piece], tally: Tally, progress: Counter) -> Iterator[bytes]:
+    """The output, a chunk of lines at a time; the problems of its lines are reported as it comes."""
+    for piece in pieces:
+        tally.bad += len(piece.problems)
+        for problems in piece.problems:
+            for problem in problems:
                 progress.write(f"{problem}\n")
-        if result.crash:
-            tally.crashes.append(result.crash)
-        if size >= PIECE:
-            yield _joined(texts)
-            texts, size = [], 0
-    if texts:
-        yield _joined(texts)
-
-
-def _joined(texts: list[str]) -> bytes:
-    return "".join(t + "\n" for t in texts).encode("utf-8")
+        tally.crashes += piece.crashes
+        yield piece.data
 
 
 def _write(output: Path | None, pieces: Iterator[bytes], replace: bool) -> None:

@@ -22,10 +22,10 @@ import signal
 import stat
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
-from multiprocessing.pool import AsyncResult
 from pathlib import Path
-from typing import Any, BinaryIO, NamedTuple
+from typing import Any, BinaryIO, NamedTuple, TypeVar
 
 from generator.core.errors import OpsbookError, Problem, file_kind, hides_a_bug
 from generator.facts.client import LATEST_DATE, ClientFacts, facts_from_document, plan_lang, unique_keys
@@ -315,6 +315,21 @@ def _chunk(lines: list[tuple[int, str]]) -> list[LineResult]:
     return [_one(n, text) for n, text in lines]
 
 
+class Piece(NamedTuple):
+    """The results of consecutive lines as the output holds them: what a worker hands back,
+    in one message, for a chunk of lines."""
+
+    data: bytes  # each line's result and a newline, in UTF-8
+    problems: tuple[tuple[Problem, ...], ...]  # those of each line that has problems, in order
+    crashes: tuple[str, ...]  # the traceback of each bug met
+
+
+def _piece(lines: list[tuple[int, str]]) -> Piece:
+    results = _chunk(lines)
+    data = "".join([text for result in results for text in (result.text, "\n")]).encode("utf-8")
+    return Piece(data, tuple(r.problems for r in results if r.problems), tuple(r.crash for r in results if r.crash))
+
+
 def _chunks(lines: Iterable[tuple[int, str]]) -> Iterator[list[tuple[int, str]]]:
     it = iter(lines)
     while chunk := list(itertools.islice(it, CHUNK)):
@@ -333,33 +348,57 @@ def run_batch(job: Job, lines: Iterable[tuple[int, str]], jobs: int,
     """Results in input order, as they are made; `progress(n)` after every n lines. Lines are
     read as they are needed and at most IN_FLIGHT chunks per worker are planned ahead of the
     writer, so memory does not grow with the number of clients."""
+    for results in _in_order(job, lines, jobs, _chunk, progress):
+        yield from results
+
+
+def run_pieces(job: Job, lines: Iterable[tuple[int, str]], jobs: int,
+               progress: Callable[[int], None]) -> Iterator[Piece]:
+    """The output of `run_batch`, as the bytes to write, a chunk of lines at a time: a worker
+    encodes its chunk's lines once, and the writer has neither strings to decode nor to join."""
+    return _in_order(job, lines, jobs, _piece, progress)
+
+
+_Done = TypeVar("_Done")
+
+
+def _in_order(job: Job, lines: Iterable[tuple[int, str]], jobs: int,
+              work: Callable[[list[tuple[int, str]]], _Done], progress: Callable[[int], None]) -> Iterator[_Done]:
+    """`work` done on each chunk of lines, by `jobs` worker processes, handed on in input order."""
     _setup(job)
     # The playbook lives as long as the run: the collector need not walk it again every few
     # thousand allocations of a client's plan, and forked workers do not copy its pages doing so.
     gc.freeze()
     if jobs <= 1:
         for chunk in _chunks(lines):
-            yield from _chunk(chunk)
+            done = work(chunk)
             progress(len(chunk))
+            yield done
         return
     # Forked workers start with the playbook this process loaded (its durable rulesets
-    # included: durable keeps them in plain process memory and runs no threads here).
+    # included: durable keeps them in plain process memory and runs no threads here). The
+    # executor's one thread both waits for results and reads them: multiprocessing.Pool wakes a
+    # second thread in a loop for as long as a result waits in its pipe, which took a tenth of a
+    # core from the workers.
     context = multiprocessing.get_context("fork")
-    with context.Pool(jobs, initializer=_worker_start) as pool:
-        pending: collections.deque[tuple[int, AsyncResult[list[LineResult]]]] = collections.deque()
+    pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_worker_start)
+    try:
+        pending: collections.deque[tuple[int, Future[_Done]]] = collections.deque()
         for chunk in _chunks(lines):
-            pending.append((len(chunk), pool.apply_async(_chunk, (chunk,))))
+            pending.append((len(chunk), pool.submit(work, chunk)))
             if len(pending) >= IN_FLIGHT * jobs:
-                yield from _done(pending.popleft(), progress)
+                yield _done(pending.popleft(), progress)
         while pending:
-            yield from _done(pending.popleft(), progress)
+            yield _done(pending.popleft(), progress)
+    finally:  # a run ended early (an interrupt, a reader that stops) plans no more chunks
+        pool.shutdown(cancel_futures=True)
 
 
-def _done(entry: tuple[int, AsyncResult[list[LineResult]]], progress: Callable[[int], None]) -> list[LineResult]:
-    size, result = entry
-    results = result.get()
+def _done(entry: tuple[int, Future[_Done]], progress: Callable[[int], None]) -> _Done:
+    size, future = entry
+    done = future.result()
     progress(size)
-    return results
+    return done
 
 
 def plan_lines(lines: Iterable[tuple[int, str]], job: Job) -> Iterator[str]:
