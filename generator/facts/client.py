@@ -8,7 +8,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Iterator, Mapping
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -200,8 +200,9 @@ def _written(raw: Any) -> str:
     return raw if isinstance(raw, str) else json.dumps(raw, ensure_ascii=False)
 
 
-def _as_choice(raw: Any) -> str:
-    return re.sub(r"[\s\-]+", "_", str(raw).strip().lower())
+@lru_cache(maxsize=1024)  # a batch gives the same few answers over and over
+def _as_choice(raw: str) -> str:
+    return re.sub(r"[\s\-]+", "_", raw.strip().lower())
 
 
 def normalise(fact: Fact, raw: Any) -> tuple[FactValue | None, str | None]:
@@ -262,10 +263,11 @@ def iso_day(text: str) -> dt.date | None:
 
 
 def _enum(fact: Fact, raw: Any) -> tuple[str | None, str | None]:
-    if isinstance(raw, str) and _as_choice(raw) in fact.value_ids:
-        return _as_choice(raw), None
-    hint = suggest(_as_choice(raw), fact.value_ids) if isinstance(raw, str) else ""
-    return None, f"value `{_written(raw)}` is not allowed{hint} (allowed: {', '.join(fact.value_ids)})"
+    allowed, choice = fact.value_ids, _as_choice(raw) if isinstance(raw, str) else None
+    if choice is not None and choice in allowed:
+        return choice, None
+    hint = suggest(choice, allowed) if choice is not None else ""
+    return None, f"value `{_written(raw)}` is not allowed{hint} (allowed: {', '.join(allowed)})"
 
 
 def _bool(raw: Any) -> tuple[bool | None, str | None]:

@@ -18,6 +18,7 @@ import json
 import multiprocessing
 import operator
 import os
+import re
 import signal
 import stat
 import traceback
@@ -189,14 +190,18 @@ def compact_from_plan(line: int, plan: Plan, tpl: Template, facts: ClientFacts) 
                    list(reasons.values()))
 
 
+# What reading a line keeps of bytes that are not UTF-8 (the surrogateescape error handler)
+_NOT_UTF8 = re.compile("[\udc80-\udcff]")
+
+
 def parse_line(text: str, line: int, shown: str, playbook: Playbook) -> ClientFacts:
     """Facts from one JSONL line; problems carry the line number and column."""
     if len(text) > MAX_BYTES:
         message = f"line is {len(text):,} characters; the limit is {MAX_BYTES:,} (1 MiB) per client"
         raise OpsbookError(Problem(shown, line, 1, message))
-    bad = next((i for i, char in enumerate(text) if "\udc80" <= char <= "\udcff"), None)
+    bad = _NOT_UTF8.search(text)
     if bad is not None:
-        raise OpsbookError(Problem(shown, line, bad + 1, "not valid UTF-8 text: save the file as UTF-8"))
+        raise OpsbookError(Problem(shown, line, bad.start() + 1, "not valid UTF-8 text: save the file as UTF-8"))
     try:
         data = json.loads(text, object_pairs_hook=unique_keys)
     except json.JSONDecodeError as exc:
