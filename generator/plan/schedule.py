@@ -73,10 +73,12 @@ class Network:
     followers: tuple[tuple[int, ...], ...]  # per task: the tasks whose `preds` name it
     waiters: tuple[tuple[int, ...], ...]  # per step: the tasks whose `after` names it
     order: tuple[int, ...]  # every task after everything it can wait for (a cycle's tasks last)
+    place_in_order: tuple[int, ...]  # per task: its place in `order`
+    acyclic: bool  # no task waits, through any chain, for itself
     step_node: tuple[int, ...]  # per task: its step's node
     waits: tuple[tuple[int, ...], ...]  # per task: the nodes it waits for, its `preds` then its `after`
     released: tuple[tuple[int, ...], ...]  # per node: the tasks that wait for it (`followers`, then `waiters`)
-    procedure: tuple[tuple[int, int], ...]  # (task, pred) for every pred in the task's own step
+    procedure: tuple[tuple[int, ...], ...]  # per task: its `preds` in its own step
 
 
 def network(effort: Sequence[float], horizon: Sequence[int], hint: Sequence[int], period: Sequence[int],
@@ -101,14 +103,18 @@ def network(effort: Sequence[float], horizon: Sequence[int], hint: Sequence[int]
             waiting[f] -= 1
             if not waiting[f]:
                 order.append(f)
-    if len(order) < size:  # a cycle (validation refuses them): its tasks in position order
+    acyclic = len(order) == size
+    if not acyclic:  # a cycle (validation refuses them): its tasks in position order
         order += [n for n in range(size) if waiting[n]]
+    place_in_order = [0] * size
+    for place, n in enumerate(order):
+        place_in_order[n] = place
     released = tuple(map(tuple, followers + waiters))
     waits = tuple((*preds[n], *(size + g for g in others[n])) for n in range(size))
-    procedure = tuple((n, p) for n in range(size) for p in preds[n] if step[p] == step[n])
+    procedure = tuple(tuple(p for p in preds[n] if step[p] == step[n]) for n in range(size))
     return Network(tuple(effort), tuple(horizon), tuple(hint), tuple(period), tuple(step),
                    tuple(map(tuple, preds)), tuple(others), released[:size], released[size:], tuple(order),
-                   tuple(size + g for g in step), waits, released, procedure)
+                   tuple(place_in_order), acyclic, tuple(size + g for g in step), waits, released, procedure)
 
 
 def schedule(net: Network, chosen: Sequence[int], rank: Sequence[int], owner: Sequence[str],
@@ -131,76 +137,72 @@ class _Client:
 
     def __init__(self, net: Network, chosen: Sequence[int], rank: Sequence[int], owner: Sequence[str]) -> None:
         self.net, self.chosen = net, chosen
-        size, nodes, step_node = len(net.step), len(net.released), net.step_node
+        size, nodes = len(net.step), len(net.released)
         index = [-1] * size  # position -> chosen task index; -1 when not chosen
         owners = [""] * size
         urgency = [_NOTHING_WAITS] * nodes
-        members = [0] * nodes  # chosen tasks per node: 1 for a chosen task, its chosen tasks for a step
         for t, n in enumerate(chosen):
             index[n] = t
             owners[n] = owner[t]
             urgency[n] = rank[t]
-            members[n] = 1
-            members[step_node[n]] += 1
-        self.index, self.owner, self.urgency, self.members = index, owners, urgency, members
+        self.index, self.owner, self.urgency = index, owners, urgency
         self.waits: Sequence[tuple[int, ...]] = net.waits
-        self.released: Sequence[tuple[int, ...]] = net.released
         self.bridged = self._bridge()
-        self.order = [n for n in net.order if index[n] >= 0]
+        self.order = sorted(chosen, key=net.place_in_order.__getitem__)  # everything a task waits for first
         self.horizon = [*net.horizon, *[_NOTHING_WAITS] * (nodes - size)]
         self.tail = [0.0] * nodes
         self.duration = [0.0] * size  # working days of one occurrence at the owner's pace (set with the tails)
+        self.tails_rise = True  # every task's tail is longer than the tail of anything waiting for it
         self._inherit()
 
     def _bridge(self) -> dict[int, tuple[int, ...]]:
         """Per chosen task that waits for a left-out task of its own step: the chosen tasks it
-        waits for, through that one (and so on). `waits` and `released` are the network's own
-        lists, copied where some task's differ."""
-        net, index = self.net, self.index
+        waits for, through that one (and so on). `waits` is the network's own list, copied
+        where some task's differ."""
+        net, index, procedure = self.net, self.index, self.net.procedure
         bridged: dict[int, tuple[int, ...]] = {}
-        for n in sorted({n for n, p in net.procedure if index[p] < 0 and index[n] >= 0}):
-            found: list[int] = []
-            pending, seen = list(reversed(net.preds[n])), {n}
-            while pending:
-                p = pending.pop()
-                if p not in seen:
-                    seen.add(p)
-                    if index[p] >= 0:
-                        found.append(p)
-                    elif net.step[p] == net.step[n]:
-                        pending.extend(reversed(net.preds[p]))
-            bridged[n] = tuple(found)
+        for n in self.chosen:
+            for p in procedure[n]:
+                if index[p] < 0:
+                    bridged[n] = self._through(n)
+                    break
         if bridged:
-            waits, released = list(net.waits), list(net.released)
+            self.waits = waits = list(net.waits)
             for n, through in bridged.items():
                 waits[n] = (*through, *waits[n][len(net.preds[n]):])  # then the steps it waits for
-                for p in through:
-                    if p not in net.preds[n]:
-                        released[p] = (*released[p], n)
-            self.waits, self.released = waits, released
         return bridged
 
+    def _through(self, n: int) -> tuple[int, ...]:
+        """The chosen tasks `n` waits for, its own and, through each left-out task of its step,
+        that one's (and so on)."""
+        net, index = self.net, self.index
+        found: list[int] = []
+        pending, seen = list(reversed(net.preds[n])), {n}
+        while pending:
+            p = pending.pop()
+            if p not in seen:
+                seen.add(p)
+                if index[p] >= 0:
+                    found.append(p)
+                elif net.step[p] == net.step[n]:
+                    pending.extend(reversed(net.preds[p]))
+        return tuple(found)
+
     def _inherit(self) -> None:
-        """Rank and horizon raised to those of everything that waits for a task (directly or
-        through its step): whatever waits for a task comes later in the order. On the way, per
-        task: how many of the nodes it waits for have chosen tasks (0 for a task not chosen)."""
-        urgency, horizon, members, step_node, waits = \
-            self.urgency, self.horizon, self.members, self.net.step_node, self.waits
-        self.waiting = waiting = [0] * len(self.index)
+        """Rank and horizon lowered to those of everything that waits for a task (directly or
+        through its step): whatever waits for a task comes later in the order. A node without
+        chosen tasks is lowered too, and never read."""
+        urgency, horizon, step_node, waits = self.urgency, self.horizon, self.net.step_node, self.waits
         for n in reversed(self.order):
             s = step_node[n]
             u = urgency[n] if urgency[n] < urgency[s] else urgency[s]
             h = horizon[n] if horizon[n] < horizon[s] else horizon[s]
             urgency[n], horizon[n] = u, h
-            count = 0
             for x in waits[n]:
-                if members[x]:  # a node without chosen tasks neither waits nor passes anything on
-                    count += 1
-                    if u < urgency[x]:
-                        urgency[x] = u
-                    if h < horizon[x]:
-                        horizon[x] = h
-            waiting[n] = count
+                if u < urgency[x]:
+                    urgency[x] = u
+                if h < horizon[x]:
+                    horizon[x] = h
 
     def add_tails(self, once: Mapping[str, float]) -> None:
         """Per task: the longest chain of work that waits for it, itself included, in working
@@ -210,49 +212,79 @@ class _Client:
         step_node, waits = self.net.step_node, self.waits
         for n in reversed(self.order):
             s = step_node[n]
-            duration[n] = effort[n] / once[owner[n]]
-            longest = (tail[n] if tail[n] > tail[s] else tail[s]) + duration[n]
-            tail[n] = longest
+            duration[n] = work = effort[n] / once[owner[n]]
+            longest = tail[n] if tail[n] > tail[s] else tail[s]
+            tail[n] = total = longest + work
+            if total <= longest:  # a task without work (or lost in the rounding)
+                self.tails_rise = False
             for x in waits[n]:
-                if longest > tail[x]:
-                    tail[x] = longest
+                if total > tail[x]:
+                    tail[x] = total
 
     def _urgency_order(self) -> list[int]:
-        """The chosen tasks, most urgent first: urgency, horizon, longest tail, the playbook's order."""
-        urgency, horizon, tail, hint = self.urgency, self.horizon, self.tail, self.net.hint
-        return [k[-1] for k in sorted([(urgency[n], horizon[n], -tail[n], hint[n], n) for n in self.chosen])]
+        """The chosen tasks, most urgent first: urgency, horizon, longest tail, the playbook's
+        order, position (a stable sort per key, the last key first)."""
+        by_rank = sorted(self.chosen, key=self.net.hint.__getitem__)  # `chosen` is in position order
+        by_rank.sort(key=self.tail.__getitem__, reverse=True)  # reversed, and still stable
+        by_rank.sort(key=self.horizon.__getitem__)
+        by_rank.sort(key=self.urgency.__getitem__)
+        return by_rank
 
-    def place(self, once: Mapping[str, float], release_long: float) -> list[Slot]:
-        """The tasks placed most urgent ready task first, each at its owner's earliest free time
-        once everything it waits for is finished; a step is finished with its last task."""
-        net, index, chosen, owner, duration, horizon = \
-            self.net, self.index, self.chosen, self.owner, self.duration, self.horizon
-        step_node, waits, released = net.step_node, self.waits, self.released
-        waiting = self.waiting  # a task is ready at 0; one that is not chosen never gets there
-        unplaced = self.members.copy()  # per step node: chosen tasks not placed yet
-        finish = [0.0] * len(unplaced)  # per node; a task not chosen or not placed finishes at 0
-        last = [*range(len(index)), *[-1] * (len(unplaced) - len(index))]  # per node: the task that finished it
-        lanes: dict[str, list[float]] = {o: [] for o in once}  # per owner: busy time, see `_fill`
-        slots: list[Slot | None] = [None] * len(chosen)
-        by_rank = self._urgency_order()
-        rank = [0] * len(index)  # per chosen task: its place in `by_rank`
-        for r, n in enumerate(by_rank):
-            rank[n] = r
+    def _ready_order(self, by_rank: list[int]) -> list[int]:
+        """The tasks in the order they are placed: each time the most urgent of those whose
+        predecessors are placed. When the tails rise along every chain (and the network has no
+        cycle), that is the urgency order itself, as whatever a task waits for is more urgent."""
+        if self.tails_rise and self.net.acyclic:
+            return by_rank
+        chosen, step_node, pop, push = self.chosen, self.net.step_node, heapq.heappop, heapq.heappush
+        unplaced = [0] * len(self.urgency)  # per node: chosen tasks not placed yet
+        for n in chosen:
+            unplaced[n] = 1
+            unplaced[step_node[n]] += 1
+        waiting = [0] * len(step_node)  # per task: nodes with chosen tasks it still waits for
+        released: dict[int, list[int]] = {}  # per node: the chosen tasks that wait for it
+        for n in chosen:
+            for x in self.waits[n]:
+                if unplaced[x]:
+                    waiting[n] += 1
+                    released.setdefault(x, []).append(n)
+        rank = {n: r for r, n in enumerate(by_rank)}
         heap = [rank[n] for n in chosen if not waiting[n]]  # the ready tasks' ranks
         heapq.heapify(heap)
-        pop, push, new_tuple, floor_of, ceil_of = heapq.heappop, heapq.heappush, tuple.__new__, math.floor, math.ceil
+        order: list[int] = []
         for _ in chosen:
             if not heap:  # a dependency cycle: take the most urgent task left, and never again
-                heap.append(min(rank[n] for n in chosen if slots[index[n]] is None))
+                heap.append(min(rank[n] for n in chosen if unplaced[n]))
                 waiting[by_rank[heap[0]]] = -1
             n = by_rank[pop(heap)]
-            ready, held, bar = 0.0, -1, _EPS  # when everything the task waits for is finished, and what did last
+            order.append(n)
+            s = step_node[n]
+            unplaced[n], unplaced[s] = 0, unplaced[s] - 1
+            # what waits for the task, and for its step once that is finished, waits for one thing less
+            for f in (*released.get(n, ()), *(() if unplaced[s] else released.get(s, ()))):
+                waiting[f] -= 1
+                if not waiting[f]:
+                    push(heap, rank[f])
+        return order
+
+    def place(self, once: Mapping[str, float], release_long: float) -> list[Slot]:
+        """The tasks placed in `_ready_order`, each at its owner's earliest free time once
+        everything it waits for is finished; a step is finished with its last task."""
+        net, index, owner, duration, horizon = self.net, self.index, self.owner, self.duration, self.horizon
+        step_node, waits = net.step_node, self.waits
+        finish = [0.0] * len(self.urgency)  # per node; a task not chosen or not placed finishes at 0
+        by: list[int | None] = [None] * len(finish)  # per node: the chosen task that finished it
+        lanes: dict[str, list[float]] = {o: [] for o in once}  # per owner: busy time, see `_fill`
+        slots: list[Slot | None] = [None] * len(self.chosen)
+        new_tuple, floor_of, ceil_of = tuple.__new__, math.floor, math.ceil
+        for n in self._ready_order(self._urgency_order()):
+            ready, held, bar = 0.0, None, _EPS  # when everything the task waits for is finished, and what did last
             for x in waits[n]:
                 if finish[x] > bar:
-                    ready, held = finish[x], x
+                    ready, held = finish[x], by[x]
                     bar = ready + _EPS
             if ready < release_long and horizon[n] == 2:  # long-horizon work waits for the release instead
-                release, held = release_long, -1
+                release, held = release_long, None
             else:
                 release = ready
             # a recurring task's first occurrence is placed like one-off work; the rest is its steady load
@@ -272,22 +304,13 @@ class _Client:
             due = ceil_of(end - _EPS) - 1
             if due < first:
                 due = first
-            held_by = index[last[held]] if held >= 0 else None
-            slots[index[n]] = new_tuple(Slot, (first, due, held_by, start > release + _EPS))
+            t = index[n]
+            slots[t] = new_tuple(Slot, (first, due, held, start > release + _EPS))
             finish[n] = done = end if end > due else float(due)
+            by[n] = t
             s = step_node[n]
-            if done > finish[s] or last[s] < 0:
-                finish[s], last[s] = done, n
-            for f in released[n]:
-                waiting[f] -= 1
-                if not waiting[f]:
-                    push(heap, rank[f])
-            unplaced[s] -= 1
-            if not unplaced[s]:  # the step is finished: what waits for it waits for one thing less
-                for f in released[s]:
-                    waiting[f] -= 1
-                    if not waiting[f]:
-                        push(heap, rank[f])
+            if done > finish[s] or by[s] is None:
+                finish[s], by[s] = done, t
         return cast(list[Slot], slots)  # every task is placed
 
 
